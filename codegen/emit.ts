@@ -1,0 +1,377 @@
+/**
+ * Emitters: turn the resolved model into TypeScript modules.
+ *   units.ts            one codec per measurement type
+ *   types.ts            shared custom types and enums (types.*, events.*)
+ *   universal.ts        universal properties, the Property<T> shape, the failure/availability component types
+ *   <capability>.ts     one per capability: its enums, typed state, property table and typed API
+ *   capability-state.ts nested messages (types.capability_state), decoded through the registry
+ *   registry.ts         every capability of the spec
+ *   index.ts            decode/encode/toJSON/fromJSON bound to the registry, and every export above
+ */
+import { format, GeneratedFile, type Symbol } from './print.js';
+import { fixedSize, pascal, type CapabilityDef, type CustomDef, type EnumDef, type MeasurementDef, type Model, type PropertyDef, type TypeRef } from './model.js';
+
+export interface EmitOptions {
+  /** Module specifier generated code imports the runtime from. */
+  runtime: string;
+}
+
+type Home = string; // module name without extension
+
+const hex = (n: number, width = 2): string => `0x${n.toString(16).padStart(width, '0')}`;
+const q = (s: string): string => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+const ident = (s: string): string => (/^[A-Za-z_$][\w$]*$/.test(s) ? s : q(s));
+
+export class EmitError extends Error {}
+
+/** Returns generated files by name (relative to the output folder). */
+export function emit(model: Model, options: EmitOptions): Map<string, string> {
+  const rt = (name: string, typeOnly = false): Symbol => ({ name, from: options.runtime, typeOnly });
+  const home = new Map<object, Home>();
+  const exported = new Map<string, Home>();
+  const claim = (name: string, module: Home): void => {
+    const other = exported.get(name);
+    if (other !== undefined && other !== module) throw new EmitError(`the name ${name} is generated in both ${other}.ts and ${module}.ts`);
+    exported.set(name, module);
+  };
+  const capModule = (c: CapabilityDef): Home => c.name;
+
+  // Decide where every named type lives.
+  for (const m of model.measurements) {
+    home.set(m, 'units');
+    claim(m.tsName, 'units');
+    claim(`${m.tsName}Unit`, 'units');
+  }
+  const itemEnums: EnumDef[] = [];
+  for (const e of model.enums) {
+    home.set(e, 'types');
+    claim(e.tsName, 'types');
+  }
+  for (const c of model.customs) {
+    home.set(c, 'types');
+    claim(c.tsName, 'types');
+    for (const item of c.items) {
+      if (item.type.kind === 'enum' && !home.has(item.type.def)) {
+        home.set(item.type.def, 'types');
+        claim(item.type.def.tsName, 'types');
+        itemEnums.push(item.type.def);
+      }
+    }
+  }
+  const ownEnums = (props: PropertyDef[], module: Home): EnumDef[] => {
+    const out: EnumDef[] = [];
+    for (const p of props) {
+      if (p.type.kind === 'enum' && !home.has(p.type.def)) {
+        home.set(p.type.def, module);
+        claim(p.type.def.tsName, module);
+        out.push(p.type.def);
+      }
+    }
+    return out;
+  };
+  const universalEnums = ownEnums(model.universal, 'universal');
+  for (const name of ['Property', 'UniversalState', 'universalProperties']) claim(name, 'universal');
+  const capEnums = new Map<CapabilityDef, EnumDef[]>();
+  for (const c of model.capabilities) {
+    capEnums.set(c, ownEnums(c.properties, capModule(c)));
+    for (const name of [c.tsName, `${c.tsName}State`, `${c.tsName}Message`, `${c.tsName}Capability`]) claim(name, capModule(c));
+  }
+
+  const symbolOf = (def: object & { tsName: string }, from: Home, typeOnly = false): Symbol => ({ name: def.tsName, from: `./${from}.js`, typeOnly });
+  /** Names `def` from module `at`, importing it when it lives elsewhere. */
+  const ref = (f: GeneratedFile, at: Home, def: EnumDef | CustomDef | MeasurementDef, typeOnly = false): string => {
+    const where = home.get(def)!;
+    return where === at ? def.tsName : f.use(symbolOf(def, where, typeOnly));
+  };
+
+  /** The expression of the codec of `t`, as seen from module `at`. */
+  const codec = (f: GeneratedFile, at: Home, t: TypeRef): string => {
+    switch (t.kind) {
+      case 'uinteger':
+      case 'integer': {
+        const name = `${t.kind === 'uinteger' ? 'UInteger' : 'Integer'}${t.size}`;
+        intCodecs.get(f)!.set(name, `/*@__PURE__*/ ${f.use(rt(t.kind))}(${t.size})`);
+        return name;
+      }
+      case 'float':
+      case 'double':
+      case 'timestamp':
+      case 'string':
+      case 'bytes':
+        return f.use(rt(t.kind));
+      case 'capability_state':
+        return f.use({ name: 'CapabilityState', from: './capability-state.js' });
+      default:
+        return ref(f, at, t.def);
+    }
+  };
+  const intCodecs = new Map<GeneratedFile, Map<string, string>>();
+
+  /** The TypeScript type of a value of `t`. */
+  const tsType = (f: GeneratedFile, at: Home, t: TypeRef): string => {
+    switch (t.kind) {
+      case 'uinteger':
+      case 'integer':
+        return t.size > 6 ? 'bigint' : 'number';
+      case 'float':
+      case 'double':
+        return 'number';
+      case 'timestamp':
+        return f.use(rt('Timestamp', true));
+      case 'string':
+        return 'string';
+      case 'bytes':
+        return 'Uint8Array';
+      case 'capability_state':
+        return f.use(rt('Message', true));
+      default:
+        return ref(f, at, t.def, true);
+    }
+  };
+
+  const header = (source: string) =>
+    `// @generated by auto-api-codec from ${source}. DO NOT EDIT.\n// Regenerate with: auto-api gen --spec <dir> --out <dir>`;
+  const newFile = (name: Home, source: string): GeneratedFile => {
+    const f = new GeneratedFile(`${name}.ts`, header(source));
+    intCodecs.set(f, new Map());
+    return f;
+  };
+  const finish = (f: GeneratedFile): string => {
+    const ints = intCodecs.get(f)!;
+    for (const [name, expr] of [...ints.entries()].sort()) f.printTop(`const ${name} = ${expr};`);
+    return format(f.path, f.toString());
+  };
+
+  const printEnum = (f: GeneratedFile, e: EnumDef): void => {
+    const disabled = e.cases.filter((c) => c.disabledInSetter).map((c) => q(c.name));
+    const values = e.cases.map((c) => `${ident(c.name)}: ${hex(c.id)}`).join(', ');
+    f.print(
+      '',
+      `/** ${e.ref} (${e.file}:${e.line}) */`,
+      `export const ${e.tsName} = /*@__PURE__*/ ${f.use(rt('defineEnum'))}(${q(e.ref)}, { ${values} }${disabled.length ? `, [${disabled.join(', ')}]` : ''});`,
+      `export type ${e.tsName} = keyof typeof ${e.tsName}.values;`,
+    );
+  };
+
+  const printCustom = (f: GeneratedFile, c: CustomDef): void => {
+    const at: Home = 'types';
+    f.print('', `/** ${c.ref} (${c.file}:${c.line}) */`, `export interface ${c.tsName} {`);
+    for (const item of c.items) f.print(`  ${ident(item.nameCased)}: ${tsType(f, at, item.type)};`);
+    f.print('}');
+    const items = c.items.map((item) => ({ ...item, codec: codec(f, at, item.type), fixed: fixedSize(item.type) }));
+    const checkObject = f.use(rt('checkObject'));
+    const writeItem = f.use(rt('writeItem'));
+    const writes = items.map((i) => `    ${writeItem}(w, ${i.codec}, v.${i.nameCased}, ${q(i.name)}${i.fixed === undefined ? ', true' : ''});`);
+    const toJson = items.map((i) => `${ident(i.name)}: ${i.codec}.toJSON(v.${i.nameCased})`).join(', ');
+    const jsonField = f.use(rt('jsonField'));
+    const fromJson = items.map((i) => `${ident(i.nameCased)}: ${jsonField}(o, ${q(i.name)}, ${i.codec}.fromJSON)`).join(', ');
+    const keys = `[${items.map((i) => q(i.name)).join(', ')}]`;
+    const common = [
+      `  write(w, v) {`,
+      `    ${checkObject}(v, ${q(c.ref)});`,
+      ...writes,
+      `  },`,
+      `  toJSON: (v) => ({ ${toJson} }),`,
+      `  fromJSON(j) {`,
+      `    const o = ${f.use(rt('customJson'))}(j, ${q(c.ref)}, ${keys});`,
+      `    return { ${fromJson} };`,
+      `  },`,
+      `};`,
+    ];
+    if (c.size !== undefined) {
+      let offset = 0;
+      const reads = items.map((i) => {
+        const expr = `${ident(i.nameCased)}: ${i.codec}.at(r, p${offset ? ` + ${offset}` : ''})`;
+        offset += i.fixed!;
+        return expr;
+      });
+      f.print(
+        `export const ${c.tsName}: ${f.use(rt('FixedCodec', true))}<${c.tsName}> = {`,
+        `  size: ${c.size},`,
+        `  at: (r, p) => ({ ${reads.join(', ')} }),`,
+        `  read: (r, end) => ${c.tsName}.at(r, r.takeSome(${c.size}, end, ${q(`a ${c.ref}`)})),`,
+        ...common,
+      );
+    } else {
+      const readPrefixed = f.use(rt('readPrefixed'));
+      const reads = items.map((i) =>
+        i.fixed === undefined ? `${ident(i.nameCased)}: ${readPrefixed}(r, end, ${i.codec}, ${q(i.name)})` : `${ident(i.nameCased)}: ${i.codec}.read(r, end)`,
+      );
+      f.print(
+        `export const ${c.tsName}: ${f.use(rt('ValueCodec', true))}<${c.tsName}> = {`,
+        `  size: -1,`,
+        `  read: (r, end) => ({ ${reads.join(', ')} }),`,
+        ...common,
+      );
+    }
+  };
+
+  const printPropertyTable = (f: GeneratedFile, at: Home, name: string, props: PropertyDef[]): void => {
+    f.print('', `const ${name}: ${f.use(rt('PropertyCodec', true))}[] = [`);
+    for (const p of props) {
+      f.print(`  { id: ${hex(p.id)}, name: ${q(p.name)}, key: ${q(p.nameCased)}, multiple: ${p.multiple}, value: ${codec(f, at, p.type)} },`);
+    }
+    f.print('];');
+  };
+
+  const printStateFields = (f: GeneratedFile, at: Home, props: PropertyDef[]): void => {
+    const property = at === 'universal' ? 'Property' : f.use({ name: 'Property', from: './universal.js', typeOnly: true });
+    for (const p of props) {
+      const doc = `${hex(p.id)} ${p.name}${p.multiple ? ', multiple' : ''}`;
+      f.print(`  /** ${p.deprecated ? '@deprecated ' : ''}${doc} */`);
+      f.print(`  ${ident(p.nameCased)}?: ${property}<${tsType(f, at, p.type)}>${p.multiple ? '[]' : ''};`);
+    }
+  };
+
+  const files = new Map<string, string>();
+
+  // units.ts
+  {
+    const f = newFile('units', 'misc/unit_types.yml');
+    for (const m of model.measurements) {
+      const units = m.units
+        .map((u) => {
+          const parts = [`id: ${hex(u.id)}`];
+          if (u.linear !== undefined) parts.push(`linear: ${u.linear}`);
+          if (u.constant !== undefined) parts.push(`constant: ${u.constant}`);
+          if (u.inverse !== undefined) parts.push(`inverse: ${u.inverse}`);
+          return `  ${ident(u.name)}: { ${parts.join(', ')} },`;
+        })
+        .join('\n');
+      f.print(
+        '',
+        `/** unit.${m.name} */`,
+        `export const ${m.tsName} = /*@__PURE__*/ ${f.use(rt('defineMeasurement'))}(${q(m.name)}, ${hex(m.id)}, {`,
+        units,
+        `});`,
+        `export type ${m.tsName}Unit = keyof typeof ${m.tsName}.units;`,
+        `export type ${m.tsName} = ${f.use(rt('Measured', true))}<${m.tsName}Unit>;`,
+      );
+    }
+    files.set('units.ts', finish(f));
+  }
+
+  // types.ts
+  {
+    const f = newFile('types', 'misc/custom_types.yml');
+    for (const e of [...model.enums, ...itemEnums]) printEnum(f, e);
+    for (const c of model.customs) printCustom(f, c);
+    files.set('types.ts', finish(f));
+  }
+
+  // universal.ts
+  {
+    const f = newFile('universal', 'misc/universal_properties.yml and misc/property_components.yml');
+    for (const e of universalEnums) printEnum(f, e);
+    const { failure, availability } = model.components;
+    const failureType = tsType(f, 'universal', failure);
+    const availabilityType = tsType(f, 'universal', availability);
+    const unknown = f.use(rt('Unknown', true));
+    f.print(
+      '',
+      '/** One occurrence of a property: each component is optional; what this spec level cannot hold stays Unknown. */',
+      `export type Property<T> = ${f.use(rt('PropertyOf', true))}<T | ${unknown}, ${failureType} | ${unknown}, ${availabilityType} | ${unknown}>;`,
+      '',
+      '/** Properties that can appear in every capability. */',
+      'export interface UniversalState {',
+    );
+    printStateFields(f, 'universal', model.universal);
+    f.print('}');
+    printPropertyTable(f, 'universal', 'universal', model.universal);
+    f.print(
+      '',
+      `export const universalProperties: readonly ${f.use(rt('PropertyCodec', true))}[] = universal;`,
+      `export const FailureComponent = ${codec(f, 'universal', failure)};`,
+      `export const AvailabilityComponent = ${codec(f, 'universal', availability)};`,
+    );
+    claim('FailureComponent', 'universal');
+    claim('AvailabilityComponent', 'universal');
+    files.set('universal.ts', finish(f));
+  }
+
+  // one module per capability
+  for (const c of model.capabilities) {
+    const at = capModule(c);
+    const f = newFile(at, c.file);
+    for (const e of capEnums.get(c)!) printEnum(f, e);
+    f.print('', `/** ${c.name} (${hex(c.id, 4)}) */`, `export interface ${c.tsName}State extends ${f.use({ name: 'UniversalState', from: './universal.js', typeOnly: true })} {`);
+    printStateFields(f, at, c.properties);
+    f.print('}');
+    printPropertyTable(f, at, 'properties', c.properties);
+    const universal = f.use({ name: 'universalProperties', from: './universal.js' });
+    const failure = f.use({ name: 'FailureComponent', from: './universal.js' });
+    const availability = f.use({ name: 'AvailabilityComponent', from: './universal.js' });
+    f.print(
+      '',
+      `export const ${c.tsName}Capability = /*@__PURE__*/ ${f.use(rt('defineCapability'))}(${hex(c.id, 4)}, ${q(c.name)}, properties, ${universal});`,
+      '',
+      `export type ${c.tsName}Message = ${f.use(rt('TypedStateMessage', true))}<${q(c.name)}, ${c.tsName}State> | ${f.use(rt('TypedRequestMessage', true))}<${q(c.name)}>;`,
+      '',
+      `/** Decode and encode ${c.name} messages on their own; nested states still decode through the full registry. */`,
+      `export const ${c.tsName} = /*@__PURE__*/ ${f.use(rt('defineCapabilityApi'))}<${q(c.name)}, ${c.tsName}State>(${c.tsName}Capability, ${failure}, ${availability});`,
+    );
+    files.set(`${at}.ts`, finish(f));
+  }
+
+  // capability-state.ts
+  {
+    const f = newFile('capability-state', 'misc/custom_types.yml (capability_state)');
+    f.print(
+      '',
+      '/** types.capability_state: a complete nested message, decoded with every capability of the spec. */',
+      `export const CapabilityState = /*@__PURE__*/ ${f.use(rt('capabilityState'))}(() => ${f.use({ name: 'registry', from: './registry.js' })});`,
+    );
+    files.set('capability-state.ts', finish(f));
+  }
+
+  // registry.ts
+  {
+    const f = newFile('registry', 'capabilities/*.yml');
+    const caps = model.capabilities.map((c) => f.use({ name: `${c.tsName}Capability`, from: `./${capModule(c)}.js` }));
+    f.print(
+      '',
+      `export const registry = /*@__PURE__*/ ${f.use(rt('defineRegistry'))}([${caps.join(', ')}], ${f.use({ name: 'FailureComponent', from: './universal.js' })}, ${f.use({ name: 'AvailabilityComponent', from: './universal.js' })});`,
+    );
+    files.set('registry.ts', finish(f));
+  }
+
+  // index.ts
+  {
+    const f = newFile('index', 'the whole spec');
+    const reg = f.use({ name: 'registry', from: './registry.js' });
+    const messages = model.capabilities.map((c) => f.use({ name: `${c.tsName}Message`, from: `./${capModule(c)}.js`, typeOnly: true }));
+    const anyMessage = f.use({ ...rt('Message', true), as: 'AnyMessage' });
+    const options = f.use(rt('DecodeOptions', true));
+    const json = f.use(rt('Json', true));
+    f.print(
+      `export * from './units.js';`,
+      `export * from './types.js';`,
+      `export * from './universal.js';`,
+      ...model.capabilities.map((c) => `export * from './${capModule(c)}.js';`),
+      `export { CapabilityState } from './capability-state.js';`,
+      `export { registry } from './registry.js';`,
+      '',
+      `/** Any message of this spec; narrow on \`capability\` and \`type\`. */`,
+      `export type Message = ${[...messages, f.use(rt('UnknownCapabilityMessage', true))].join(' | ')};`,
+      '',
+      `export function decode(bytes: Uint8Array, options?: ${options}): Message {`,
+      `  return ${f.use(rt('decodeMessage'))}(${reg}, bytes, options) as Message;`,
+      '}',
+      '',
+      `export function encode(message: ${anyMessage}): Uint8Array {`,
+      `  return ${f.use(rt('encodeMessage'))}(${reg}, message);`,
+      '}',
+      '',
+      `export function toJSON(message: ${anyMessage}): ${json} {`,
+      `  return ${f.use(rt('messageToJson'))}(${reg}, message);`,
+      '}',
+      '',
+      `export function fromJSON(json: unknown): Message {`,
+      `  return ${f.use(rt('messageFromJson'))}(${reg}, json) as Message;`,
+      '}',
+    );
+    files.set('index.ts', finish(f));
+  }
+  void pascal;
+  return files;
+}

@@ -1,0 +1,78 @@
+import type { Reader } from './reader.js';
+import type { Timestamp, Unknown } from './values.js';
+import type { Writer } from './writer.js';
+
+/** How one type travels: generated for every base, enum, unit and custom type of a spec. */
+export interface ValueCodec<T> {
+  /** Bytes on the wire when fixed, -1 when the size varies (string, bytes, dynamic custom types). */
+  readonly size: number;
+  /** Reads from `r.pos`. A fixed-size codec reads exactly `size` bytes; a variable one reads up to `end`. */
+  read(r: Reader, end: number): T;
+  write(w: Writer, value: T): void;
+  toJSON(value: T): unknown;
+  fromJSON(json: unknown): T;
+}
+
+export interface PropertyCodec {
+  readonly id: number;
+  /** snake_case name, as in the spec and in JSON. */
+  readonly name: string;
+  /** camelCase name, the key in a typed state. */
+  readonly key: string;
+  readonly multiple: boolean;
+  readonly value: ValueCodec<unknown>;
+}
+
+export interface CapabilityCodec {
+  readonly id: number;
+  readonly name: string;
+  /** Properties of this capability followed by the universal ones. */
+  readonly properties: readonly PropertyCodec[];
+  readonly byId: ReadonlyArray<PropertyCodec | undefined>;
+  readonly byName: ReadonlyMap<string, PropertyCodec>;
+  readonly byKey: ReadonlyMap<string, PropertyCodec>;
+}
+
+export interface UnknownComponent {
+  id: number;
+  bytes: Uint8Array;
+}
+
+/**
+ * One property occurrence: each component is optional. Components this spec level does not define are kept
+ * in `unknownComponents`; `componentOrder` records the wire order when it is not ascending by id.
+ */
+export interface PropertyOf<T, F, A> {
+  data?: T;
+  timestamp?: Timestamp;
+  failure?: F;
+  availability?: A;
+  unknownComponents?: UnknownComponent[];
+  componentOrder?: number[];
+}
+
+export type AnyProperty = PropertyOf<unknown, unknown, unknown>;
+
+/** A property whose id the capability does not define (or a capability this spec level does not know). */
+export interface UnknownProperty extends PropertyOf<Unknown, unknown, unknown> {
+  id: number;
+}
+
+export function defineCapability(
+  id: number,
+  name: string,
+  own: readonly PropertyCodec[],
+  universal: readonly PropertyCodec[],
+): CapabilityCodec {
+  const properties = [...own, ...universal];
+  const byId: Array<PropertyCodec | undefined> = new Array(256).fill(undefined);
+  for (const p of properties) byId[p.id] = p;
+  return {
+    id,
+    name,
+    properties,
+    byId,
+    byName: new Map(properties.map((p) => [p.name, p])),
+    byKey: new Map(properties.map((p) => [p.key, p])),
+  };
+}

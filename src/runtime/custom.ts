@@ -1,0 +1,44 @@
+/** Helpers the generated custom-type codecs call: prefixed items, and item names in error paths. */
+import type { ValueCodec } from './codec.js';
+import { AutoApiError, rethrowWithin } from './errors.js';
+import { jsonKeys } from './json.js';
+import type { Reader } from './reader.js';
+import { describe } from './values.js';
+import type { Writer } from './writer.js';
+
+/** A variable-size item inside a custom type: u16 length, then the item. */
+export function readPrefixed<T>(r: Reader, end: number, codec: ValueCodec<T>, name: string): T {
+  const itemEnd = r.prefixed(end, name);
+  const value = codec.read(r, itemEnd);
+  r.expectEnd(itemEnd, name);
+  return value;
+}
+
+export function writeItem<T>(w: Writer, codec: ValueCodec<T>, value: T, name: string, prefixed = false): void {
+  try {
+    if (value === undefined) throw new AutoApiError('INVALID_VALUE', -1, `missing ${name}`);
+    if (prefixed) {
+      const at = w.reserve16();
+      codec.write(w, value);
+      w.patch16(at, name);
+    } else {
+      codec.write(w, value);
+    }
+  } catch (e) {
+    rethrowWithin(e, name);
+  }
+}
+
+export function checkObject(v: unknown, type: string): void {
+  if (typeof v !== 'object' || v === null || Array.isArray(v) || v instanceof Uint8Array) {
+    throw new AutoApiError('INVALID_VALUE', -1, `expected ${type} as an object, got ${describe(v)}`);
+  }
+}
+
+/** The JSON object of a custom type, refusing keys that are not its items. */
+export function customJson(json: unknown, type: string, items: readonly string[]): Record<string, unknown> {
+  for (const key of jsonKeys(json, type)) {
+    if (!items.includes(key)) throw new AutoApiError('UNKNOWN_NAME', -1, `${type} has no item "${key}"`, key);
+  }
+  return json as Record<string, unknown>;
+}

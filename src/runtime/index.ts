@@ -1,0 +1,14 @@
+/** The runtime that generated code stands on. It knows nothing of particular capabilities. */
+export * from './api.js';
+export * from './base.js';
+export * from './bytes.js';
+export * from './codec.js';
+export * from './custom.js';
+export * from './errors.js';
+export * from './json.js';
+export * from './message.js';
+export * from './reader.js';
+export * from './registry.js';
+export * from './unrepresentable.js';
+export * from './values.js';
+export * from './writer.js';

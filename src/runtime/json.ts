@@ -1,0 +1,283 @@
+/**
+ * The JSON form of messages: the shape of the official JavaScript library's toJSON(),
+ *   {"set": {"charging": {"charge_mode": {"data": "immediate", "timestamp": "2019-09-30T15:34:10.000Z"}}}}
+ * with multiple properties as arrays, plus forms for what that library cannot show (see README, "JSON").
+ */
+import { fromHex, toHex } from './bytes.js';
+import type { AnyProperty, CapabilityCodec, PropertyCodec, UnknownProperty } from './codec.js';
+import { AutoApiError, rethrowWithin } from './errors.js';
+import {
+  capabilityKey,
+  COMPONENT,
+  MESSAGE_TYPES,
+  placeProperties,
+  propertyKey,
+  type Message,
+  type MessageType,
+  type StateMessage,
+} from './message.js';
+import type { Registry } from './registry.js';
+import { describe, isUnknownJson, timestampFromJson, timestampToJson, Unknown, unknownFromJson } from './values.js';
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+export function messageToJson(registry: Registry, message: Message): Json {
+  const cap = message.capability !== undefined ? registry.byName.get(message.capability) : registry.byId.get(message.capabilityId);
+  const capName = cap ? cap.name : capabilityKey(message.capabilityId);
+  const body: Record<string, Json> = {};
+  if (message.type === 'set') {
+    for (const item of placeProperties(cap, message)) {
+      const value = propertyToJson(registry, item.codec, item.property);
+      if (item.codec && !item.codec.multiple) body[item.name] = value;
+      else ((body[item.name] ??= []) as Json[]).push(value);
+    }
+  } else {
+    for (const id of message.propertyIds) {
+      const codec = cap?.byId[id];
+      if (codec && !codec.multiple) body[codec.name] = null;
+      else ((body[codec ? codec.name : propertyKey(id)] ??= []) as Json[]).push(null);
+    }
+  }
+  return { [message.type]: { [capName]: body } };
+}
+
+function propertyToJson(registry: Registry, codec: PropertyCodec | undefined, prop: AnyProperty): Json {
+  let out: Record<string, Json> | null = null;
+  const order = prop.componentOrder ?? ascendingComponents(prop);
+  for (const cid of order) {
+    out ??= {};
+    switch (cid) {
+      case COMPONENT.data:
+        out.data = componentToJson(codec?.value, prop.data);
+        break;
+      case COMPONENT.timestamp:
+        out.timestamp = timestampToJson(prop.timestamp!);
+        break;
+      case COMPONENT.failure:
+        out.failure = componentToJson(registry.failure, prop.failure);
+        break;
+      case COMPONENT.availability:
+        out.availability = componentToJson(registry.availability, prop.availability);
+        break;
+      default: {
+        const c = prop.unknownComponents?.find((u) => u.id === cid);
+        if (c) out[propertyKey(cid)] = toHex(c.bytes);
+      }
+    }
+  }
+  return out;
+}
+
+function componentToJson(codec: { toJSON(v: unknown): unknown } | undefined, value: unknown): Json {
+  return (value instanceof Unknown || codec === undefined ? (value as Unknown).toJSON() : codec.toJSON(value)) as Json;
+}
+
+function componentFromJson(codec: { fromJSON(j: unknown): unknown } | undefined, json: unknown): unknown {
+  if (isUnknownJson(json)) return unknownFromJson(json);
+  if (codec === undefined) throw new AutoApiError('INVALID_VALUE', -1, 'data of an unknown property is {"$unknown": "<hex>"}');
+  return codec.fromJSON(json);
+}
+
+function ascendingComponents(prop: AnyProperty): number[] {
+  const ids: number[] = [];
+  if (prop.data !== undefined) ids.push(COMPONENT.data);
+  if (prop.timestamp !== undefined) ids.push(COMPONENT.timestamp);
+  if (prop.failure !== undefined) ids.push(COMPONENT.failure);
+  if (prop.availability !== undefined) ids.push(COMPONENT.availability);
+  if (prop.unknownComponents) {
+    for (const c of prop.unknownComponents) ids.push(c.id);
+    ids.sort((a, b) => a - b);
+  }
+  return ids;
+}
+
+// ---------------------------------------------------------------------------------------------- from JSON
+
+const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
+const HEX_ID = /^0x[0-9a-f]{2}$/;
+const HEX_CAPABILITY = /^0x[0-9a-f]{4}$/;
+
+/** The keys of a JSON object, refusing anything that is not one or that could pollute prototypes. */
+export function jsonKeys(json: unknown, what: string): string[] {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw new AutoApiError('INVALID_VALUE', -1, `expected ${what} as an object, got ${describe(json)}`);
+  }
+  const keys = Object.keys(json);
+  for (const key of keys) {
+    if (FORBIDDEN.has(key)) throw new AutoApiError('FORBIDDEN_KEY', -1, `the key "${key}" is not allowed`, key);
+  }
+  return keys;
+}
+
+/** Reads one item of a custom type's JSON, naming it in errors. */
+export function jsonField<T>(json: Record<string, unknown>, name: string, read: (j: unknown) => T): T {
+  try {
+    if (!(name in json)) throw new AutoApiError('INVALID_VALUE', -1, `missing ${name}`);
+    return read(json[name]);
+  } catch (e) {
+    rethrowWithin(e, name);
+  }
+}
+
+export function messageFromJson(registry: Registry, input: unknown): Message {
+  let json = input;
+  if (typeof input === 'string') {
+    try {
+      json = JSON.parse(input);
+    } catch {
+      throw new AutoApiError('INVALID_INPUT', -1, 'not valid JSON text');
+    }
+  }
+  const typeKeys = jsonKeys(json, 'a message');
+  if (typeKeys.length !== 1) {
+    throw new AutoApiError('INVALID_VALUE', -1, `a message has exactly one key (get, set or availability), got ${typeKeys.length}`);
+  }
+  const type = typeKeys[0] as MessageType;
+  if (!MESSAGE_TYPES.includes(type)) throw new AutoApiError('UNKNOWN_NAME', -1, `unknown message type "${type}"`, type);
+  const inner = (json as Record<string, unknown>)[type];
+  let capKeys: string[];
+  try {
+    capKeys = jsonKeys(inner, 'the capability');
+  } catch (e) {
+    rethrowWithin(e, type);
+  }
+  if (capKeys.length !== 1) {
+    throw new AutoApiError('INVALID_VALUE', -1, `expected exactly one capability, got ${capKeys.length}`, type);
+  }
+  const capName = capKeys[0]!;
+  const cap = registry.byName.get(capName);
+  let capabilityId: number;
+  if (cap) capabilityId = cap.id;
+  else if (HEX_CAPABILITY.test(capName)) capabilityId = parseInt(capName.slice(2), 16);
+  else throw new AutoApiError('UNKNOWN_NAME', -1, `no capability named "${capName}"`, `${type}.${capName}`);
+  const body = (inner as Record<string, unknown>)[capName];
+  try {
+    if (type === 'set') return stateFromJson(registry, cap, capabilityId, body);
+    return { type, capability: cap?.name, capabilityId, propertyIds: requestIdsFromJson(cap, body) };
+  } catch (e) {
+    rethrowWithin(e, `${type}.${capName}`);
+  }
+}
+
+function propertyCodecFor(cap: CapabilityCodec | undefined, key: string): PropertyCodec | number {
+  const codec = cap?.byName.get(key);
+  if (codec) return codec;
+  if (HEX_ID.test(key)) {
+    const id = parseInt(key.slice(2), 16);
+    if (cap?.byId[id]) throw new AutoApiError('UNKNOWN_NAME', -1, `${key} is ${cap.byId[id]!.name}: use its name`, key);
+    return id;
+  }
+  throw new AutoApiError('UNKNOWN_NAME', -1, `${cap ? cap.name : 'this capability'} has no property "${key}"`, key);
+}
+
+function requestIdsFromJson(cap: CapabilityCodec | undefined, body: unknown): number[] {
+  const ids: number[] = [];
+  for (const key of jsonKeys(body, 'the properties')) {
+    const codec = propertyCodecFor(cap, key);
+    const value = (body as Record<string, unknown>)[key];
+    const id = typeof codec === 'number' ? codec : codec.id;
+    if (typeof codec !== 'number' && !codec.multiple) {
+      if (value !== null) throw new AutoApiError('INVALID_VALUE', -1, 'a requested property is null', key);
+      ids.push(id);
+    } else {
+      if (!Array.isArray(value) || value.some((v) => v !== null)) {
+        throw new AutoApiError('INVALID_VALUE', -1, 'a requested multiple property is an array of null', key);
+      }
+      for (let i = 0; i < value.length; i++) ids.push(id);
+    }
+  }
+  return ids;
+}
+
+function stateFromJson(registry: Registry, cap: CapabilityCodec | undefined, capabilityId: number, body: unknown): StateMessage {
+  const state: Record<string, unknown> = {};
+  const wireOrder: number[] = [];
+  let unknownProperties: UnknownProperty[] | undefined;
+  for (const key of jsonKeys(body, 'the properties')) {
+    const codec = propertyCodecFor(cap, key);
+    const value = (body as Record<string, unknown>)[key];
+    try {
+      if (typeof codec === 'number') {
+        for (const [i, item] of arrayOf(value).entries()) {
+          try {
+            const prop = propertyFromJson(registry, undefined, item) as UnknownProperty;
+            prop.id = codec;
+            (unknownProperties ??= []).push(prop);
+            wireOrder.push(codec);
+          } catch (e) {
+            rethrowWithin(e, `[${i}]`);
+          }
+        }
+      } else if (codec.multiple) {
+        state[codec.key] = arrayOf(value).map((item, i) => {
+          try {
+            wireOrder.push(codec.id);
+            return propertyFromJson(registry, codec, item);
+          } catch (e) {
+            rethrowWithin(e, `[${i}]`);
+          }
+        });
+      } else {
+        state[codec.key] = propertyFromJson(registry, codec, value);
+        wireOrder.push(codec.id);
+      }
+    } catch (e) {
+      rethrowWithin(e, key);
+    }
+  }
+  const message: StateMessage = { type: 'set', capability: cap?.name, capabilityId, state };
+  if (unknownProperties) message.unknownProperties = unknownProperties;
+  message.wireOrder = wireOrder;
+  return message;
+}
+
+function arrayOf(value: unknown): unknown[] {
+  if (!Array.isArray(value)) throw new AutoApiError('INVALID_VALUE', -1, `expected an array, got ${describe(value)}`);
+  return value;
+}
+
+function propertyFromJson(registry: Registry, codec: PropertyCodec | undefined, json: unknown): AnyProperty {
+  const prop: AnyProperty = {};
+  if (json === null) return prop;
+  const order: number[] = [];
+  for (const key of jsonKeys(json, 'a property')) {
+    const value = (json as Record<string, unknown>)[key];
+    try {
+      switch (key) {
+        case 'data':
+          prop.data = componentFromJson(codec?.value, value);
+          order.push(COMPONENT.data);
+          break;
+        case 'timestamp':
+          prop.timestamp = timestampFromJson(value);
+          order.push(COMPONENT.timestamp);
+          break;
+        case 'failure':
+          prop.failure = componentFromJson(registry.failure, value);
+          order.push(COMPONENT.failure);
+          break;
+        case 'availability':
+          prop.availability = componentFromJson(registry.availability, value);
+          order.push(COMPONENT.availability);
+          break;
+        default: {
+          if (!HEX_ID.test(key)) throw new AutoApiError('UNKNOWN_NAME', -1, `"${key}" is not a component`);
+          const id = parseInt(key.slice(2), 16);
+          if (id === 1 || id === 2 || id === 3 || id === 5) throw new AutoApiError('UNKNOWN_NAME', -1, `use the component's name for ${key}`);
+          if (typeof value !== 'string') throw new AutoApiError('INVALID_VALUE', -1, 'an unknown component is a hex string');
+          (prop.unknownComponents ??= []).push({ id, bytes: fromHex(value) });
+          order.push(id);
+        }
+      }
+    } catch (e) {
+      rethrowWithin(e, key);
+    }
+  }
+  for (let i = 1; i < order.length; i++) {
+    if (order[i]! < order[i - 1]!) {
+      prop.componentOrder = order;
+      break;
+    }
+  }
+  return prop;
+}

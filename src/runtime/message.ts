@@ -1,0 +1,491 @@
+/**
+ * Message framing: header, property TLVs and components. Generic over the capabilities of a Registry;
+ * the values themselves are read and written by generated codecs.
+ *
+ *   message   = 0x0d | capability id u16 | type u8 | payload
+ *   property  = id u8 | size u16 | component*        (set: payload is properties; get/availability: property ids)
+ *   component = id u8 | size u16 | bytes             (0x01 data, 0x02 timestamp, 0x03 failure, 0x05 availability)
+ */
+import type { AnyProperty, CapabilityCodec, PropertyCodec, UnknownComponent, UnknownProperty } from './codec.js';
+import { AutoApiError, rethrowWithin, truncated } from './errors.js';
+import { DEFAULT_MAX_DEPTH, Reader } from './reader.js';
+import type { Registry } from './registry.js';
+import { timestampAt, timestampMs, Unknown } from './values.js';
+import { UNREPRESENTABLE } from './unrepresentable.js';
+import { Writer } from './writer.js';
+
+export const VERSION = 0x0d;
+export const MESSAGE_TYPES = ['get', 'set', 'availability'] as const;
+export type MessageType = (typeof MESSAGE_TYPES)[number];
+
+export const COMPONENT = { data: 0x01, timestamp: 0x02, failure: 0x03, availability: 0x05 } as const;
+const COMPONENT_NAMES: Record<number, string> = { 1: 'data', 2: 'timestamp', 3: 'failure', 5: 'availability' };
+
+export interface DecodeIssue {
+  code: AutoApiError['code'];
+  offset: number;
+  path: string;
+  message: string;
+}
+
+/** A set (0x01) message: the state of a capability, or a setter. */
+export interface StateMessage<State = Record<string, unknown>> {
+  type: 'set';
+  /** snake_case name; undefined for a capability this spec level does not know. */
+  capability: string | undefined;
+  capabilityId: number;
+  state: State;
+  /** Properties this spec level does not define, in wire order. */
+  unknownProperties?: UnknownProperty[];
+  /**
+   * Property ids in the order they were on the wire, so that encode reproduces the bytes exactly.
+   * The n-th occurrence of an id stands for the n-th item of that property. Properties not listed are
+   * written after the listed ones, in the order of the state's keys.
+   */
+  wireOrder?: number[];
+  /** Only with `{ lenient: true }`: what was skipped and why. */
+  issues?: DecodeIssue[];
+}
+
+/** A get (0x00) or availability (0x02) request: a list of property ids, empty for all. */
+export interface RequestMessage {
+  type: 'get' | 'availability';
+  capability: string | undefined;
+  capabilityId: number;
+  propertyIds: number[];
+  issues?: DecodeIssue[];
+}
+
+export type Message = StateMessage | RequestMessage;
+
+export interface DecodeOptions {
+  /** Keep every well-formed property and list the malformed ones in `issues` instead of throwing. */
+  lenient?: boolean;
+  /** How deeply capability_state values may nest (default 8). */
+  maxDepth?: number;
+}
+
+export function decodeMessage(registry: Registry, bytes: Uint8Array, options?: DecodeOptions): Message {
+  if (!(bytes instanceof Uint8Array)) throw new AutoApiError('INVALID_INPUT', -1, 'expected a Uint8Array');
+  const r = new Reader(bytes, registry, options?.maxDepth ?? DEFAULT_MAX_DEPTH);
+  const issues: DecodeIssue[] | undefined = options?.lenient ? [] : undefined;
+  const message = readMessage(r, 0, bytes.length, issues);
+  if (issues) message.issues = issues;
+  return message;
+}
+
+/** Reads the message in `[start, end)`; used for the outermost message and for nested capability states. */
+export function readMessage(r: Reader, start: number, end: number, issues?: DecodeIssue[]): Message {
+  const b = r.bytes;
+  if (end - start < 4) {
+    const error = truncated(start, 4, end - start, 'the message header');
+    if (issues && start < end && b[start] !== VERSION) throw badVersion(start, b[start]!);
+    throw error;
+  }
+  if (b[start] !== VERSION) throw badVersion(start, b[start]!);
+  const capabilityId = (b[start + 1]! << 8) | b[start + 2]!;
+  const typeByte = b[start + 3]!;
+  const cap = r.registry.byId.get(capabilityId);
+  const capName = cap ? cap.name : capabilityKey(capabilityId);
+  if (typeByte === 0x01) return readState(r, cap, capabilityId, start + 4, end, issues);
+  if (typeByte === 0x00 || typeByte === 0x02) {
+    const propertyIds = Array.from(b.subarray(start + 4, end));
+    try {
+      if (cap) checkRequestIds(cap, propertyIds, start + 4);
+    } catch (e) {
+      rethrowWithin(e, capName);
+    }
+    return { type: typeByte === 0 ? 'get' : 'availability', capability: cap?.name, capabilityId, propertyIds };
+  }
+  throw new AutoApiError('UNKNOWN_MESSAGE_TYPE', start + 3, `message type 0x${hex2(typeByte)} is not get, set or availability`, capName);
+}
+
+function badVersion(at: number, got: number): AutoApiError {
+  return new AutoApiError('BAD_VERSION', at, `version byte is 0x${hex2(got)}, expected 0x0d (level 13)`);
+}
+
+function checkRequestIds(cap: CapabilityCodec, ids: number[], at: number): void {
+  const seen = new Set<number>();
+  ids.forEach((id, i) => {
+    const p = cap.byId[id];
+    if (p && !p.multiple) {
+      if (seen.has(id)) throw new AutoApiError('REPEATED_PROPERTY', at + i, `${p.name} is asked for twice`, p.name);
+      seen.add(id);
+    }
+  });
+}
+
+function readState(
+  r: Reader,
+  cap: CapabilityCodec | undefined,
+  capabilityId: number,
+  start: number,
+  end: number,
+  issues: DecodeIssue[] | undefined,
+): StateMessage {
+  const b = r.bytes;
+  const view = r.view;
+  const state: Record<string, unknown> = {};
+  const wireOrder: number[] = [];
+  let unknownProperties: UnknownProperty[] | undefined;
+  const capName = cap ? cap.name : capabilityKey(capabilityId);
+  let p = start;
+  while (p < end) {
+    if (end - p < 3) {
+      const e = truncated(p, 3, end - p, 'a property header').within(capName);
+      if (!issues) throw e;
+      issues.push(issueOf(e));
+      break;
+    }
+    const id = b[p]!;
+    const size = view.getUint16(p + 1);
+    const codec = cap?.byId[id];
+    const pe = p + 3 + size;
+    if (pe > end) {
+      const index = codec?.multiple ? `[${(state[codec.key] as unknown[] | undefined)?.length ?? 0}]` : '';
+      const e = truncated(p + 3, size, end - p - 3, `property 0x${hex2(id)}`).within(`${capName}.${codec ? codec.name : propertyKey(id)}${index}`);
+      if (!issues) throw e;
+      issues.push(issueOf(e));
+      break;
+    }
+    try {
+      if (codec === undefined) {
+        const unknown = readProperty(r, undefined, p + 3, pe) as UnknownProperty;
+        unknown.id = id;
+        (unknownProperties ??= []).push(unknown);
+      } else if (codec.multiple) {
+        let list = state[codec.key] as AnyProperty[] | undefined;
+        if (list === undefined) state[codec.key] = list = [];
+        try {
+          list.push(readProperty(r, codec, p + 3, pe));
+        } catch (e) {
+          rethrowWithin(e, `[${list.length}]`);
+        }
+      } else {
+        if (state[codec.key] !== undefined) {
+          throw new AutoApiError('REPEATED_PROPERTY', p, `${codec.name} is not multiple but appears again`);
+        }
+        state[codec.key] = readProperty(r, codec, p + 3, pe);
+      }
+      wireOrder.push(id);
+    } catch (e) {
+      if (!(e instanceof AutoApiError)) throw e;
+      e.within(`${capName}.${codec ? codec.name : propertyKey(id)}`);
+      if (!issues || e.code === 'DEPTH_LIMIT') throw e;
+      issues.push(issueOf(e));
+    }
+    p = pe;
+  }
+  const message: StateMessage = { type: 'set', capability: cap?.name, capabilityId, state };
+  if (unknownProperties) message.unknownProperties = unknownProperties;
+  message.wireOrder = wireOrder;
+  return message;
+}
+
+function issueOf(e: AutoApiError): DecodeIssue {
+  return { code: e.code, offset: e.offset, path: e.path, message: e.detail };
+}
+
+function readProperty(r: Reader, codec: PropertyCodec | undefined, start: number, end: number): AnyProperty {
+  const b = r.bytes;
+  const view = r.view;
+  const prop: AnyProperty = {};
+  let p = start;
+  let last = 0;
+  let ascending = true;
+  let order: number[] | undefined;
+  while (p < end) {
+    if (end - p < 3) throw truncated(p, 3, end - p, 'a component header');
+    const cid = b[p]!;
+    const ce = p + 3 + view.getUint16(p + 1);
+    if (ce > end) throw truncated(p + 3, ce - p - 3, end - p - 3, `component 0x${hex2(cid)}`).within(componentName(cid));
+    r.pos = p + 3;
+    switch (cid) {
+      case COMPONENT.data:
+        if (prop.data !== undefined) throw duplicateComponent(p, cid);
+        prop.data = codec === undefined ? new Unknown(b.slice(p + 3, ce)) : readComponent(r, codec.value, ce, 'data');
+        break;
+      case COMPONENT.timestamp:
+        if (prop.timestamp !== undefined) throw duplicateComponent(p, cid);
+        if (ce - p - 3 !== 8) throw badSize(p + 3, 8, ce - p - 3, 'a timestamp').within('timestamp');
+        prop.timestamp = timestampAt(view, p + 3);
+        break;
+      case COMPONENT.failure:
+        if (prop.failure !== undefined) throw duplicateComponent(p, cid);
+        prop.failure = readComponent(r, r.registry.failure, ce, 'failure');
+        break;
+      case COMPONENT.availability:
+        if (prop.availability !== undefined) throw duplicateComponent(p, cid);
+        prop.availability = readComponent(r, r.registry.availability, ce, 'availability');
+        break;
+      default: {
+        const list = (prop.unknownComponents ??= []);
+        if (list.some((c) => c.id === cid)) throw duplicateComponent(p, cid);
+        list.push({ id: cid, bytes: b.slice(p + 3, ce) });
+      }
+    }
+    if (cid <= last) ascending = false;
+    (order ??= []).push(cid);
+    last = cid;
+    p = ce;
+  }
+  if (!ascending) prop.componentOrder = order;
+  return prop;
+}
+
+/** Reads one component's value; what the typed model cannot hold exactly stays as its bytes. */
+function readComponent(r: Reader, codec: { size: number; read(r: Reader, end: number): unknown }, end: number, name: string): unknown {
+  const start = r.pos;
+  try {
+    if (codec.size >= 0 && end - start !== codec.size) throw badSize(start, codec.size, end - start, `the ${name}`);
+    const value = codec.read(r, end);
+    r.expectEnd(end, `the ${name}`);
+    return value;
+  } catch (e) {
+    if (e === UNREPRESENTABLE) return new Unknown(r.bytes.slice(start, end));
+    // A nested message names its own capability; the component name would only be noise there.
+    if (e instanceof AutoApiError && nestedErrors.has(e)) throw e;
+    rethrowWithin(e, name);
+  }
+}
+
+/** Errors raised inside a nested message, whose path already starts with that message's capability. */
+const nestedErrors = new WeakSet<AutoApiError>();
+
+/** Reads a complete nested message (types.capability_state), within the depth limit. */
+export function readNestedMessage(r: Reader, end: number): Message {
+  const start = r.pos;
+  if (r.depth >= r.maxDepth) {
+    throw new AutoApiError('DEPTH_LIMIT', start, `capability states nested deeper than ${r.maxDepth} levels`);
+  }
+  r.depth++;
+  try {
+    const message = readMessage(r, start, end);
+    r.pos = end;
+    return message;
+  } catch (e) {
+    if (e instanceof AutoApiError && e.code !== 'DEPTH_LIMIT') nestedErrors.add(e);
+    throw e;
+  } finally {
+    r.depth--;
+  }
+}
+
+function duplicateComponent(at: number, cid: number): AutoApiError {
+  return new AutoApiError('DUPLICATE_COMPONENT', at, `component 0x${hex2(cid)} appears twice`).within(componentName(cid));
+}
+
+function badSize(at: number, size: number, got: number, what: string): AutoApiError {
+  if (got < size) return truncated(at, size, got, what);
+  return new AutoApiError('BAD_SIZE', at, `${what} takes ${size} bytes, ${got} given`);
+}
+
+function componentName(cid: number): string {
+  return COMPONENT_NAMES[cid] ?? `0x${hex2(cid)}`;
+}
+
+export function hex2(n: number): string {
+  return n.toString(16).padStart(2, '0');
+}
+
+/** JSON key of a property id the spec does not define, e.g. "0x7f". */
+export function propertyKey(id: number): string {
+  return `0x${hex2(id)}`;
+}
+
+/** JSON key of a capability id the spec does not define, e.g. "0x1234". */
+export function capabilityKey(id: number): string {
+  return `0x${id.toString(16).padStart(4, '0')}`;
+}
+
+// ---------------------------------------------------------------------------------------------- encoding
+
+export interface PlacedProperty {
+  id: number;
+  codec: PropertyCodec | undefined;
+  /** JSON name of the property; "0x7f" for unknown ids. */
+  name: string;
+  property: AnyProperty;
+  /** Index within a multiple property (or within the unknown properties of that id), else -1. */
+  index: number;
+}
+
+/**
+ * The properties of a state message in the order they are to be written: `wireOrder` first, then anything it
+ * does not account for (a state built or changed by hand), in the order of the state's keys.
+ */
+export function placeProperties(cap: CapabilityCodec | undefined, message: StateMessage): PlacedProperty[] {
+  const state = message.state as Record<string, unknown>;
+  const unknown = message.unknownProperties ?? [];
+  const placed: PlacedProperty[] = [];
+  const used = new Map<string, number>();
+  const usedUnknown = new Array<boolean>(unknown.length).fill(false);
+  const capName = cap ? cap.name : capabilityKey(message.capabilityId);
+
+  const takeKnown = (codec: PropertyCodec): boolean => {
+    const value = state[codec.key];
+    if (value === undefined) return false;
+    const n = used.get(codec.key) ?? 0;
+    if (codec.multiple) {
+      if (!Array.isArray(value)) {
+        throw new AutoApiError('INVALID_VALUE', -1, `${codec.name} is multiple: expected an array`, `${capName}.${codec.name}`);
+      }
+      if (n >= value.length) return false;
+      placed.push({ id: codec.id, codec, name: codec.name, property: value[n], index: n });
+    } else {
+      if (n > 0) return false;
+      placed.push({ id: codec.id, codec, name: codec.name, property: value as AnyProperty, index: -1 });
+    }
+    used.set(codec.key, n + 1);
+    return true;
+  };
+  const unknownIndex = (u: UnknownProperty): number => {
+    let k = 0;
+    for (let i = 0; i < unknown.length; i++) {
+      if (unknown[i] === u) return k;
+      if (unknown[i]!.id === u.id) k++;
+    }
+    return k;
+  };
+  const takeUnknown = (i: number): void => {
+    usedUnknown[i] = true;
+    const u = unknown[i]!;
+    placed.push({ id: u.id, codec: undefined, name: propertyKey(u.id), property: u, index: unknownIndex(u) });
+  };
+
+  if (message.wireOrder) {
+    let nextUnknown = 0;
+    for (const id of message.wireOrder) {
+      const codec = cap?.byId[id];
+      if (codec && takeKnown(codec)) continue;
+      while (nextUnknown < unknown.length && usedUnknown[nextUnknown]) nextUnknown++;
+      if (nextUnknown < unknown.length && unknown[nextUnknown]!.id === id) takeUnknown(nextUnknown);
+    }
+  }
+  for (const key of Object.keys(state)) {
+    if (state[key] === undefined) continue;
+    const codec = cap?.byKey.get(key);
+    if (!codec) throw new AutoApiError('UNKNOWN_NAME', -1, `${capName} has no property ${key}`, `${capName}.${key}`);
+    while (takeKnown(codec));
+  }
+  for (let i = 0; i < unknown.length; i++) if (!usedUnknown[i]) takeUnknown(i);
+  return placed;
+}
+
+export function encodeMessage(registry: Registry, message: Message): Uint8Array {
+  if (typeof message !== 'object' || message === null) {
+    throw new AutoApiError('INVALID_INPUT', -1, 'expected a message object');
+  }
+  const w = new Writer();
+  writeMessage(w, registry, message);
+  return w.finish();
+}
+
+export function writeMessage(w: Writer, registry: Registry, message: Message): void {
+  const cap = resolveCapability(registry, message);
+  const id = cap ? cap.id : message.capabilityId;
+  const typeByte = MESSAGE_TYPES.indexOf(message.type);
+  if (typeByte < 0) throw new AutoApiError('UNKNOWN_NAME', -1, `message type ${String(message.type)} is not get, set or availability`);
+  w.ensure(4);
+  w.u8(VERSION);
+  w.u16(id);
+  w.u8(typeByte);
+  if (message.type !== 'set') {
+    const ids = (message as RequestMessage).propertyIds ?? [];
+    for (const pid of ids) {
+      if (!Number.isInteger(pid) || pid < 0 || pid > 255) {
+        throw new AutoApiError('INVALID_VALUE', -1, `property id ${String(pid)} is not a byte`, cap?.name ?? capabilityKey(id));
+      }
+      w.u8(pid);
+    }
+    return;
+  }
+  const placed = placeProperties(cap, message);
+  for (const item of placed) {
+    try {
+      writeProperty(w, registry, item);
+    } catch (e) {
+      rethrowWithin(e, `${cap ? cap.name : capabilityKey(id)}.${item.name}${item.index >= 0 ? `[${item.index}]` : ''}`);
+    }
+  }
+}
+
+function resolveCapability(registry: Registry, message: Message): CapabilityCodec | undefined {
+  if (message.capability !== undefined) {
+    const cap = registry.byName.get(message.capability);
+    if (!cap) throw new AutoApiError('UNKNOWN_NAME', -1, `no capability named ${message.capability}`);
+    return cap;
+  }
+  const id = message.capabilityId;
+  if (!Number.isInteger(id) || id < 0 || id > 0xffff) {
+    throw new AutoApiError('INVALID_VALUE', -1, `capability id ${String(id)} does not fit 2 bytes`);
+  }
+  return registry.byId.get(id);
+}
+
+function writeProperty(w: Writer, registry: Registry, item: PlacedProperty): void {
+  const prop = item.property;
+  if (typeof prop !== 'object' || prop === null) throw new AutoApiError('INVALID_VALUE', -1, 'expected a property object');
+  w.u8(item.id);
+  const at = w.reserve16();
+  const order = componentsToWrite(prop);
+  for (const cid of order) {
+    w.u8(cid);
+    const cat = w.reserve16();
+    try {
+      switch (cid) {
+        case COMPONENT.data:
+          if (item.codec && !(prop.data instanceof Unknown)) item.codec.value.write(w, prop.data);
+          else writeUnknown(w, prop.data);
+          break;
+        case COMPONENT.timestamp: {
+          const ms = timestampMs(prop.timestamp);
+          w.ensure(8);
+          w.view.setBigUint64(w.pos, ms);
+          w.pos += 8;
+          break;
+        }
+        case COMPONENT.failure:
+          if (prop.failure instanceof Unknown) w.raw(prop.failure.bytes);
+          else registry.failure.write(w, prop.failure);
+          break;
+        case COMPONENT.availability:
+          if (prop.availability instanceof Unknown) w.raw(prop.availability.bytes);
+          else registry.availability.write(w, prop.availability);
+          break;
+        default:
+          w.raw(prop.unknownComponents!.find((c) => c.id === cid)!.bytes);
+      }
+      w.patch16(cat, 'the component');
+    } catch (e) {
+      rethrowWithin(e, componentName(cid));
+    }
+  }
+  w.patch16(at, 'the property');
+}
+
+function writeUnknown(w: Writer, value: unknown): void {
+  if (!(value instanceof Unknown)) throw new AutoApiError('INVALID_VALUE', -1, 'expected Unknown bytes');
+  w.raw(value.bytes);
+}
+
+const CANONICAL = [COMPONENT.data, COMPONENT.timestamp, COMPONENT.failure, COMPONENT.availability];
+
+/** Component ids present in `prop`, in `componentOrder` when it accounts for exactly those, else ascending. */
+function componentsToWrite(prop: AnyProperty): number[] {
+  const present: number[] = [];
+  for (const cid of CANONICAL) if (prop[COMPONENT_NAMES[cid] as 'data'] !== undefined) present.push(cid);
+  const extra = prop.unknownComponents;
+  if (extra) {
+    for (const c of extra as UnknownComponent[]) {
+      if (!Number.isInteger(c.id) || c.id < 0 || c.id > 255 || COMPONENT_NAMES[c.id] !== undefined || !(c.bytes instanceof Uint8Array)) {
+        throw new AutoApiError('INVALID_VALUE', -1, `unknown component ${String(c.id)} must have an undefined byte id and bytes`);
+      }
+      present.push(c.id);
+    }
+    present.sort((a, b) => a - b);
+  }
+  const order = prop.componentOrder;
+  if (order && order.length === present.length && present.every((c) => order.includes(c))) return order;
+  return present;
+}

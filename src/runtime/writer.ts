@@ -1,0 +1,62 @@
+import { AutoApiError } from './errors.js';
+
+/** A growable byte buffer; sizes are patched in place so nothing is copied twice. */
+export class Writer {
+  bytes: Uint8Array;
+  view: DataView;
+  pos = 0;
+
+  constructor(capacity = 256) {
+    this.bytes = new Uint8Array(capacity);
+    this.view = new DataView(this.bytes.buffer);
+  }
+
+  ensure(extra: number): void {
+    const need = this.pos + extra;
+    if (need <= this.bytes.length) return;
+    let size = this.bytes.length * 2;
+    while (size < need) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.bytes.subarray(0, this.pos));
+    this.bytes = next;
+    this.view = new DataView(next.buffer);
+  }
+
+  u8(v: number): void {
+    this.ensure(1);
+    this.bytes[this.pos++] = v;
+  }
+
+  u16(v: number): void {
+    this.ensure(2);
+    this.view.setUint16(this.pos, v);
+    this.pos += 2;
+  }
+
+  raw(b: Uint8Array): void {
+    this.ensure(b.length);
+    this.bytes.set(b, this.pos);
+    this.pos += b.length;
+  }
+
+  /** Leaves room for a u16 size and returns where it goes. */
+  reserve16(): number {
+    this.ensure(2);
+    const at = this.pos;
+    this.pos += 2;
+    return at;
+  }
+
+  /** Writes the size of everything after `at + 2`; refuses what a u16 cannot say. */
+  patch16(at: number, what: string): void {
+    const size = this.pos - at - 2;
+    if (size > 0xffff) {
+      throw new AutoApiError('INVALID_VALUE', -1, `${what} is ${size} bytes, more than a 2-byte size allows (65535)`);
+    }
+    this.view.setUint16(at, size);
+  }
+
+  finish(): Uint8Array {
+    return this.bytes.slice(0, this.pos);
+  }
+}
