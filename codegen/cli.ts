@@ -1,6 +1,5 @@
 /** `tsx codegen/cli.ts --spec DIR --out DIR [--runtime IMPORT]`: the generator, as used inside this repository. */
-import { generate } from './generate.js';
-import { SpecError } from './load.js';
+import { runGenerator } from './commands.js';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -13,13 +12,4 @@ if (!spec || !out) {
   console.error('usage: codegen --spec DIR --out DIR [--runtime IMPORT]');
   process.exit(2);
 }
-try {
-  const files = generate({ spec, out, runtime: arg('--runtime') });
-  console.log(`generated ${files.length} files in ${out}`);
-} catch (e) {
-  if (e instanceof SpecError) {
-    for (const p of e.problems) console.error(p);
-    process.exit(1);
-  }
-  throw e;
-}
+process.exitCode = runGenerator(spec, out, arg('--runtime'));

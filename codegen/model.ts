@@ -163,14 +163,16 @@ export function loadModel(dir: string): Model {
   const problems: string[] = [];
   // Paths relative to the spec folder, so that generated output does not depend on where it was run.
   const rel = (file: string) => relative(dir, file) || file;
+  // Problems name files as the user would type them (relative to where the command runs).
+  const shown = (file: string) => relative(process.cwd(), join(dir, rel(file))) || file;
   const fail = (file: string, obj: unknown, key: string, message: string): void => {
-    problems.push(`${rel(file)}:${lineOf(obj, key)}: ${key}: ${message}`);
+    problems.push(`${shown(file)}:${lineOf(obj, key)}: ${key}: ${message}`);
   };
   const misc = (name: string) => join(dir, 'misc', name);
   const need = (file: string): Obj => {
-    if (!existsSync(file)) throw new SpecError([`${rel(file)}: missing file`]);
+    if (!existsSync(file)) throw new SpecError([`${shown(file)}: missing file`]);
     const root = loadYaml(file).root;
-    if (!isObj(root)) throw new SpecError([`${rel(file)}:1: expected a mapping at the top`]);
+    if (!isObj(root)) throw new SpecError([`${shown(file)}:1: expected a mapping at the top`]);
     return root;
   };
   const int = (file: string, obj: Obj, key: string, min = 0, max = 255): number => {
@@ -365,7 +367,7 @@ export function loadModel(dir: string): Model {
       return { hex: typeof hex === 'string' ? hex : '', value: 'values' in e ? e.values : e.value, file: rel(file), line: lineOf(e, 'data_component') };
     });
 
-  const propertiesOf = (file: string, owner: Obj, key: string, ownerTs: string): PropertyDef[] => {
+  const propertiesOf = (file: string, owner: Obj, key: string, ownerRef: string, ownerTs: string): PropertyDef[] => {
     const props: PropertyDef[] = [];
     const ids = new Map<number, number>();
     const names = new Set<string>();
@@ -377,7 +379,7 @@ export function loadModel(dir: string): Model {
       if (names.has(name)) fail(file, p, 'name', `duplicate property name ${name}`);
       names.add(name);
       const nameCased = typeof p.name_cased === 'string' ? p.name_cased : camelFromSnake(name);
-      const type = typeOf(file, p, `${ownerTs}.${name}`, `${ownerTs}${pascal(nameCased)}`);
+      const type = typeOf(file, p, `${ownerRef}.${name}`, `${ownerTs}${pascal(nameCased)}`);
       if (!type) continue;
       props.push({
         id,
@@ -396,14 +398,14 @@ export function loadModel(dir: string): Model {
 
   // --- universal properties and components
   const universalFile = misc('universal_properties.yml');
-  const universal = propertiesOf(universalFile, need(universalFile), 'universal_properties', '');
+  const universal = propertiesOf(universalFile, need(universalFile), 'universal_properties', 'universal', '');
   const componentsFile = misc('property_components.yml');
   const componentEntries = list(componentsFile, need(componentsFile), 'property_components');
   const componentType = (name: string): TypeRef => {
     const entry = componentEntries.find((c) => c.name === name);
     const t = entry && typeOf(componentsFile, entry, `component.${name}`, pascal(name));
     if (!t) {
-      problems.push(`${rel(componentsFile)}:1: property_components: the ${name} component must have a type`);
+      problems.push(`${shown(componentsFile)}:1: property_components: the ${name} component must have a type`);
       return { kind: 'bytes' };
     }
     return t;
@@ -419,7 +421,7 @@ export function loadModel(dir: string): Model {
   const capDir = join(dir, 'capabilities');
   const capIds = new Map<number, string>();
   const files = existsSync(capDir) ? readdirSync(capDir).filter((f) => f.endsWith('.yml')).sort() : [];
-  if (files.length === 0) problems.push(`${rel(capDir)}: no capability files`);
+  if (files.length === 0) problems.push(`${shown(capDir)}: no capability files`);
   for (const f of files) {
     const file = join(capDir, f);
     let root: Obj;
@@ -440,7 +442,7 @@ export function loadModel(dir: string): Model {
     if (capIds.has(id)) fail(file, root, 'identifier', `capability id 0x${id.toString(16)} is also used by ${capIds.get(id)}`);
     capIds.set(id, name);
     const tsName = pascal(nameCased);
-    const properties = propertiesOf(file, root, 'properties', tsName);
+    const properties = propertiesOf(file, root, 'properties', name, tsName);
     for (const p of properties) {
       if (universal.some((u) => u.id === p.id)) fail(file, root, 'properties', `property id 0x${p.id.toString(16)} of ${p.name} is a universal property id`);
     }
@@ -469,7 +471,7 @@ export function loadModel(dir: string): Model {
       interpret(model, type, ex.hex);
     } catch (e) {
       if (!(e instanceof InterpretError)) throw e;
-      problems.push(`${ex.file}:${ex.line}: data_component: example "${ex.hex}" does not fit ${describeType(type)}: ${e.message}`);
+      problems.push(`${shown(join(dir, ex.file))}:${ex.line}: data_component: example "${ex.hex}" does not fit ${describeType(type)}: ${e.message}`);
     }
     void multiple;
   };

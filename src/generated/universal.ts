@@ -4,8 +4,8 @@
 import { bytes, defineEnum, type PropertyCodec, type PropertyOf, string, timestamp, type Timestamp, type Unknown } from '../runtime/index.js';
 import { Availability, Failure } from './types.js';
 
-/** .brand (misc/universal_properties.yml:39) */
-export const Brand = /*@__PURE__*/ defineEnum('.brand', { unknown: 0x00, abarth: 0x01, alfaromeo: 0x02, alpine: 0x03, audi: 0x04, bmw: 0x05, cadillac: 0x06, chevrolet: 0x07, chrysler: 0x08, citroen: 0x09, cupra: 0x0a, dacia: 0x0b, dodge: 0x0c, ds: 0x0d, fiat: 0x0e, ford: 0x0f, honda: 0x10, hyundai: 0x11, iveco: 0x12, jaguar: 0x13, jeep: 0x14, kia: 0x15, lancia: 0x16, land_rover: 0x17, lexus: 0x18, man: 0x19, mazda: 0x1a, mercedes_benz: 0x1b, mini: 0x1c, mitsubishi: 0x1d, nissan: 0x1e, opel: 0x1f, peugeot: 0x20, porsche: 0x21, renault: 0x22, seat: 0x23, skoda: 0x24, smart: 0x25, subaru: 0x26, toyota: 0x27, volkswagen: 0x28, volvo_cars: 0x29, sandbox: 0x2a, tesla: 0x2b, maserati: 0x2c, polestar: 0x2d });
+/** universal.brand (misc/universal_properties.yml:39) */
+export const Brand = /*@__PURE__*/ defineEnum('universal.brand', { unknown: 0x00, abarth: 0x01, alfaromeo: 0x02, alpine: 0x03, audi: 0x04, bmw: 0x05, cadillac: 0x06, chevrolet: 0x07, chrysler: 0x08, citroen: 0x09, cupra: 0x0a, dacia: 0x0b, dodge: 0x0c, ds: 0x0d, fiat: 0x0e, ford: 0x0f, honda: 0x10, hyundai: 0x11, iveco: 0x12, jaguar: 0x13, jeep: 0x14, kia: 0x15, lancia: 0x16, land_rover: 0x17, lexus: 0x18, man: 0x19, mazda: 0x1a, mercedes_benz: 0x1b, mini: 0x1c, mitsubishi: 0x1d, nissan: 0x1e, opel: 0x1f, peugeot: 0x20, porsche: 0x21, renault: 0x22, seat: 0x23, skoda: 0x24, smart: 0x25, subaru: 0x26, toyota: 0x27, volkswagen: 0x28, volvo_cars: 0x29, sandbox: 0x2a, tesla: 0x2b, maserati: 0x2c, polestar: 0x2d });
 export type Brand = keyof typeof Brand.values;
 
 /** One occurrence of a property: each component is optional; what this spec level cannot hold stays Unknown. */

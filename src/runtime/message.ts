@@ -29,7 +29,7 @@ export interface DecodeIssue {
 }
 
 /** A set (0x01) message: the state of a capability, or a setter. */
-export interface StateMessage<State = Record<string, unknown>> {
+export interface StateMessage<State = object> {
   type: 'set';
   /** snake_case name; undefined for a capability this spec level does not know. */
   capability: string | undefined;
