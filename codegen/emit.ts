@@ -1,13 +1,14 @@
 /**
  * Emitters: turn the resolved model into TypeScript modules.
- *   units.ts            one codec per measurement type
- *   types.ts            shared custom types and enums (types.*, events.*)
- *   universal.ts        universal properties, the Property<T> shape, the failure/availability component types
- *   <capability>.ts     one per capability: its enums, typed state, property table and typed API
- *   capability-state.ts nested messages (types.capability_state), decoded through the registry
- *   registry.ts         every capability of the spec
- *   index.ts            decode/encode/toJSON/fromJSON bound to the registry, and every export above
+ *   unit-types.ts           one codec per measurement type
+ *   custom-types.ts         shared custom types and enums (types.*, events.*)
+ *   universal-properties.ts universal properties, the Property<T> shape, the failure/availability types
+ *   <capability>.ts         one per capability: its enums, typed state, property table and typed API
+ *   capability-state.ts     nested messages (types.capability_state), decoded through the registry
+ *   capability-registry.ts  every capability of the spec
+ *   index.ts                decode/encode/toJSON/fromJSON bound to the registry, and every export above
  */
+import { SpecError } from './load.js';
 import { format, GeneratedFile, type Symbol } from './print.js';
 import { fixedSize, pascal, type CapabilityDef, type CustomDef, type EnumDef, type MeasurementDef, type Model, type PropertyDef, type TypeRef } from './model.js';
 
@@ -18,42 +19,51 @@ export interface EmitOptions {
 
 type Home = string; // module name without extension
 
+// Shared modules have hyphenated names, which no (snake_case) capability module can take.
+const UNITS = 'unit-types';
+const TYPES = 'custom-types';
+const UNIVERSAL = 'universal-properties';
+const CAPABILITY_STATE = 'capability-state';
+const REGISTRY = 'capability-registry';
+
 const hex = (n: number, width = 2): string => `0x${n.toString(16).padStart(width, '0')}`;
 const q = (s: string): string => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 const ident = (s: string): string => (/^[A-Za-z_$][\w$]*$/.test(s) ? s : q(s));
 
-export class EmitError extends Error {}
+/** `LengthUnit`: the names of the units of a measurement. */
+const unitNames = (m: MeasurementDef): string => `${m.tsName.replace(/^Measured/, '')}Unit`;
 
 /** Returns generated files by name (relative to the output folder). */
 export function emit(model: Model, options: EmitOptions): Map<string, string> {
   const rt = (name: string, typeOnly = false): Symbol => ({ name, from: options.runtime, typeOnly });
   const home = new Map<object, Home>();
   const exported = new Map<string, Home>();
+  const clashes: string[] = [];
   const claim = (name: string, module: Home): void => {
     const other = exported.get(name);
-    if (other !== undefined && other !== module) throw new EmitError(`the name ${name} is generated in both ${other}.ts and ${module}.ts`);
+    if (other !== undefined && other !== module) clashes.push(`the name ${name} would be generated in both ${other}.ts and ${module}.ts`);
     exported.set(name, module);
   };
   const capModule = (c: CapabilityDef): Home => c.name;
 
   // Decide where every named type lives.
   for (const m of model.measurements) {
-    home.set(m, 'units');
-    claim(m.tsName, 'units');
-    claim(`${m.tsName}Unit`, 'units');
+    home.set(m, UNITS);
+    claim(m.tsName, UNITS);
+    claim(unitNames(m), UNITS);
   }
   const itemEnums: EnumDef[] = [];
   for (const e of model.enums) {
-    home.set(e, 'types');
-    claim(e.tsName, 'types');
+    home.set(e, TYPES);
+    claim(e.tsName, TYPES);
   }
   for (const c of model.customs) {
-    home.set(c, 'types');
-    claim(c.tsName, 'types');
+    home.set(c, TYPES);
+    claim(c.tsName, TYPES);
     for (const item of c.items) {
       if (item.type.kind === 'enum' && !home.has(item.type.def)) {
-        home.set(item.type.def, 'types');
-        claim(item.type.def.tsName, 'types');
+        home.set(item.type.def, TYPES);
+        claim(item.type.def.tsName, TYPES);
         itemEnums.push(item.type.def);
       }
     }
@@ -69,14 +79,15 @@ export function emit(model: Model, options: EmitOptions): Map<string, string> {
     }
     return out;
   };
-  const universalEnums = ownEnums(model.universal, 'universal');
-  for (const name of ['Property', 'UniversalState', 'universalProperties']) claim(name, 'universal');
+  const universalEnums = ownEnums(model.universal, UNIVERSAL);
+  for (const name of ['Property', 'UniversalState', 'universalProperties']) claim(name, UNIVERSAL);
   const capEnums = new Map<CapabilityDef, EnumDef[]>();
   for (const c of model.capabilities) {
     capEnums.set(c, ownEnums(c.properties, capModule(c)));
-    for (const name of [c.tsName, `${c.tsName}State`, `${c.tsName}Message`, `${c.tsName}Capability`]) claim(name, capModule(c));
+    for (const name of [c.tsName, `${c.tsName}Message`, `${c.tsName}Capability`]) claim(name, capModule(c));
   }
 
+  if (clashes.length > 0) throw new SpecError(clashes);
   const symbolOf = (def: object & { tsName: string }, from: Home, typeOnly = false): Symbol => ({ name: def.tsName, from: `./${from}.js`, typeOnly });
   /** Names `def` from module `at`, importing it when it lives elsewhere. */
   const ref = (f: GeneratedFile, at: Home, def: EnumDef | CustomDef | MeasurementDef, typeOnly = false): string => {
@@ -100,7 +111,7 @@ export function emit(model: Model, options: EmitOptions): Map<string, string> {
       case 'bytes':
         return f.use(rt(t.kind));
       case 'capability_state':
-        return f.use({ name: 'CapabilityState', from: './capability-state.js' });
+        return f.use({ name: 'CapabilityState', from: `./${CAPABILITY_STATE}.js` });
       default:
         return ref(f, at, t.def);
     }
@@ -154,7 +165,7 @@ export function emit(model: Model, options: EmitOptions): Map<string, string> {
   };
 
   const printCustom = (f: GeneratedFile, c: CustomDef): void => {
-    const at: Home = 'types';
+    const at: Home = TYPES;
     f.print('', `/** ${c.ref} (${c.file}:${c.line}) */`, `export interface ${c.tsName} {`);
     for (const item of c.items) f.print(`  ${ident(item.nameCased)}: ${tsType(f, at, item.type)};`);
     f.print('}');
@@ -215,7 +226,7 @@ export function emit(model: Model, options: EmitOptions): Map<string, string> {
   };
 
   const printStateFields = (f: GeneratedFile, at: Home, props: PropertyDef[]): void => {
-    const property = at === 'universal' ? 'Property' : f.use({ name: 'Property', from: './universal.js', typeOnly: true });
+    const property = at === UNIVERSAL ? 'Property' : f.use({ name: 'Property', from: `./${UNIVERSAL}.js`, typeOnly: true });
     for (const p of props) {
       const doc = `${hex(p.id)} ${p.name}${p.multiple ? ', multiple' : ''}`;
       f.print(`  /** ${p.deprecated ? '@deprecated ' : ''}${doc} */`);
@@ -225,9 +236,9 @@ export function emit(model: Model, options: EmitOptions): Map<string, string> {
 
   const files = new Map<string, string>();
 
-  // units.ts
+  // unit-types.ts
   {
-    const f = newFile('units', 'misc/unit_types.yml');
+    const f = newFile(UNITS, 'misc/unit_types.yml');
     for (const m of model.measurements) {
       const units = m.units
         .map((u) => {
@@ -244,28 +255,28 @@ export function emit(model: Model, options: EmitOptions): Map<string, string> {
         `export const ${m.tsName} = /*@__PURE__*/ ${f.use(rt('defineMeasurement'))}(${q(m.name)}, ${hex(m.id)}, {`,
         units,
         `});`,
-        `export type ${m.tsName}Unit = keyof typeof ${m.tsName}.units;`,
-        `export type ${m.tsName} = ${f.use(rt('Measured', true))}<${m.tsName}Unit>;`,
+        `export type ${unitNames(m)} = keyof typeof ${m.tsName}.units;`,
+        `export type ${m.tsName} = ${f.use(rt('Measured', true))}<${unitNames(m)}>;`,
       );
     }
-    files.set('units.ts', finish(f));
+    files.set(`${UNITS}.ts`, finish(f));
   }
 
-  // types.ts
+  // custom-types.ts
   {
-    const f = newFile('types', 'misc/custom_types.yml');
+    const f = newFile(TYPES, 'misc/custom_types.yml');
     for (const e of [...model.enums, ...itemEnums]) printEnum(f, e);
     for (const c of model.customs) printCustom(f, c);
-    files.set('types.ts', finish(f));
+    files.set(`${TYPES}.ts`, finish(f));
   }
 
-  // universal.ts
+  // universal-properties.ts
   {
-    const f = newFile('universal', 'misc/universal_properties.yml and misc/property_components.yml');
+    const f = newFile(UNIVERSAL, 'misc/universal_properties.yml and misc/property_components.yml');
     for (const e of universalEnums) printEnum(f, e);
     const { failure, availability } = model.components;
-    const failureType = tsType(f, 'universal', failure);
-    const availabilityType = tsType(f, 'universal', availability);
+    const failureType = tsType(f, UNIVERSAL, failure);
+    const availabilityType = tsType(f, UNIVERSAL, availability);
     const unknown = f.use(rt('Unknown', true));
     f.print(
       '',
@@ -275,18 +286,18 @@ export function emit(model: Model, options: EmitOptions): Map<string, string> {
       '/** Properties that can appear in every capability. */',
       'export interface UniversalState {',
     );
-    printStateFields(f, 'universal', model.universal);
+    printStateFields(f, UNIVERSAL, model.universal);
     f.print('}');
-    printPropertyTable(f, 'universal', 'universal', model.universal);
+    printPropertyTable(f, UNIVERSAL, 'universal', model.universal);
     f.print(
       '',
       `export const universalProperties: readonly ${f.use(rt('PropertyCodec', true))}[] = universal;`,
-      `export const FailureComponent = ${codec(f, 'universal', failure)};`,
-      `export const AvailabilityComponent = ${codec(f, 'universal', availability)};`,
+      `export const FailureComponent = ${codec(f, UNIVERSAL, failure)};`,
+      `export const AvailabilityComponent = ${codec(f, UNIVERSAL, availability)};`,
     );
-    claim('FailureComponent', 'universal');
-    claim('AvailabilityComponent', 'universal');
-    files.set('universal.ts', finish(f));
+    claim('FailureComponent', UNIVERSAL);
+    claim('AvailabilityComponent', UNIVERSAL);
+    files.set(`${UNIVERSAL}.ts`, finish(f));
   }
 
   // one module per capability
@@ -294,62 +305,62 @@ export function emit(model: Model, options: EmitOptions): Map<string, string> {
     const at = capModule(c);
     const f = newFile(at, c.file);
     for (const e of capEnums.get(c)!) printEnum(f, e);
-    f.print('', `/** ${c.name} (${hex(c.id, 4)}) */`, `export interface ${c.tsName}State extends ${f.use({ name: 'UniversalState', from: './universal.js', typeOnly: true })} {`);
+    f.print('', `/** The properties of ${c.name} (${hex(c.id, 4)}). */`, `export interface ${c.tsName} extends ${f.use({ name: 'UniversalState', from: `./${UNIVERSAL}.js`, typeOnly: true })} {`);
     printStateFields(f, at, c.properties);
     f.print('}');
     printPropertyTable(f, at, 'properties', c.properties);
-    const universal = f.use({ name: 'universalProperties', from: './universal.js' });
-    const failure = f.use({ name: 'FailureComponent', from: './universal.js' });
-    const availability = f.use({ name: 'AvailabilityComponent', from: './universal.js' });
+    const universal = f.use({ name: 'universalProperties', from: `./${UNIVERSAL}.js` });
+    const failure = f.use({ name: 'FailureComponent', from: `./${UNIVERSAL}.js` });
+    const availability = f.use({ name: 'AvailabilityComponent', from: `./${UNIVERSAL}.js` });
     f.print(
       '',
       `export const ${c.tsName}Capability = /*@__PURE__*/ ${f.use(rt('defineCapability'))}(${hex(c.id, 4)}, ${q(c.name)}, properties, ${universal});`,
       '',
-      `export type ${c.tsName}Message = ${f.use(rt('TypedStateMessage', true))}<${q(c.name)}, ${c.tsName}State> | ${f.use(rt('TypedRequestMessage', true))}<${q(c.name)}>;`,
+      `export type ${c.tsName}Message = ${f.use(rt('TypedStateMessage', true))}<${q(c.name)}, ${c.tsName}> | ${f.use(rt('TypedRequestMessage', true))}<${q(c.name)}>;`,
       '',
       `/** Decode and encode ${c.name} messages on their own; nested states still decode through the full registry. */`,
-      `export const ${c.tsName} = /*@__PURE__*/ ${f.use(rt('defineCapabilityApi'))}<${q(c.name)}, ${c.tsName}State>(${c.tsName}Capability, ${failure}, ${availability});`,
+      `export const ${c.tsName} = /*@__PURE__*/ ${f.use(rt('defineCapabilityApi'))}<${q(c.name)}, ${c.tsName}>(${c.tsName}Capability, ${failure}, ${availability});`,
     );
     files.set(`${at}.ts`, finish(f));
   }
 
   // capability-state.ts
   {
-    const f = newFile('capability-state', 'misc/custom_types.yml (capability_state)');
+    const f = newFile(CAPABILITY_STATE, 'misc/custom_types.yml (capability_state)');
     f.print(
       '',
       '/** types.capability_state: a complete nested message, decoded with every capability of the spec. */',
-      `export const CapabilityState = /*@__PURE__*/ ${f.use(rt('capabilityState'))}(() => ${f.use({ name: 'registry', from: './registry.js' })});`,
+      `export const CapabilityState = /*@__PURE__*/ ${f.use(rt('capabilityState'))}(() => ${f.use({ name: 'registry', from: `./${REGISTRY}.js` })});`,
     );
-    files.set('capability-state.ts', finish(f));
+    files.set(`${CAPABILITY_STATE}.ts`, finish(f));
   }
 
-  // registry.ts
+  // capability-registry.ts
   {
-    const f = newFile('registry', 'capabilities/*.yml');
+    const f = newFile(REGISTRY, 'capabilities/*.yml');
     const caps = model.capabilities.map((c) => f.use({ name: `${c.tsName}Capability`, from: `./${capModule(c)}.js` }));
     f.print(
       '',
-      `export const registry = /*@__PURE__*/ ${f.use(rt('defineRegistry'))}([${caps.join(', ')}], ${f.use({ name: 'FailureComponent', from: './universal.js' })}, ${f.use({ name: 'AvailabilityComponent', from: './universal.js' })});`,
+      `export const registry = /*@__PURE__*/ ${f.use(rt('defineRegistry'))}([${caps.join(', ')}], ${f.use({ name: 'FailureComponent', from: `./${UNIVERSAL}.js` })}, ${f.use({ name: 'AvailabilityComponent', from: `./${UNIVERSAL}.js` })});`,
     );
-    files.set('registry.ts', finish(f));
+    files.set(`${REGISTRY}.ts`, finish(f));
   }
 
   // index.ts
   {
     const f = newFile('index', 'the whole spec');
-    const reg = f.use({ name: 'registry', from: './registry.js' });
+    const reg = f.use({ name: 'registry', from: `./${REGISTRY}.js` });
     const messages = model.capabilities.map((c) => f.use({ name: `${c.tsName}Message`, from: `./${capModule(c)}.js`, typeOnly: true }));
     const anyMessage = f.use({ ...rt('Message', true), as: 'AnyMessage' });
     const options = f.use(rt('DecodeOptions', true));
     const json = f.use(rt('Json', true));
     f.print(
-      `export * from './units.js';`,
-      `export * from './types.js';`,
-      `export * from './universal.js';`,
+      `export * from './${UNITS}.js';`,
+      `export * from './${TYPES}.js';`,
+      `export * from './${UNIVERSAL}.js';`,
       ...model.capabilities.map((c) => `export * from './${capModule(c)}.js';`),
-      `export { CapabilityState } from './capability-state.js';`,
-      `export { registry } from './registry.js';`,
+      `export { CapabilityState } from './${CAPABILITY_STATE}.js';`,
+      `export { registry } from './${REGISTRY}.js';`,
       '',
       `/** Any message of this spec; narrow on \`capability\` and \`type\`. */`,
       `export type Message = ${[...messages, f.use(rt('UnknownCapabilityMessage', true))].join(' | ')};`,

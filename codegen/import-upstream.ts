@@ -10,7 +10,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isMap, isScalar, isSeq, parseDocument, visit, type Document } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, parseDocument, visit, type Document } from 'yaml';
 
 const [upstream, specDir, ...only] = process.argv.slice(2);
 if (!upstream || !specDir) {
@@ -26,8 +26,10 @@ function stripProse(doc: Document): Document {
   doc.commentBefore = null;
   doc.comment = null;
   visit(doc, {
-    Pair(_, pair) {
-      if (isScalar(pair.key) && pair.key.value === 'description') return visit.REMOVE;
+    Pair(_, pair, path) {
+      // Example values can hold an item that happens to be called description: that is data, keep it.
+      const inValue = path.some((p) => isPair(p) && isScalar(p.key) && (p.key.value === 'value' || p.key.value === 'values'));
+      if (!inValue && isScalar(pair.key) && pair.key.value === 'description') return visit.REMOVE;
       return undefined;
     },
     Node(_, node) {

@@ -216,7 +216,8 @@ export function loadModel(dir: string): Model {
       }
       units.push(unit);
     }
-    measurements.push({ name, id: int(unitsFile, m, 'id'), tsName: pascal(camelFromSnake(name)), units });
+    // Prefixed: several custom types share a measurement's name (types.acceleration vs unit.acceleration).
+    measurements.push({ name, id: int(unitsFile, m, 'id'), tsName: `Measured${pascal(camelFromSnake(name))}`, units });
   }
   const measurementByName = new Map(measurements.map((m) => [m.name, m]));
 

@@ -59,7 +59,7 @@ describe('auto-api gen on a user spec', () => {
     const out = join(scratch, 'nested', 'out-default');
     const run = cli('gen', '--spec', specWith('valid'), '--out', out);
     expect(run.status).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(['capability-state.ts', 'index.ts', 'registry.ts', 'types.ts', 'units.ts', 'universal.ts', 'widget.ts']);
+    expect(readdirSync(out).sort()).toEqual(['capability-registry.ts', 'capability-state.ts', 'custom-types.ts', 'index.ts', 'unit-types.ts', 'universal-properties.ts', 'widget.ts']);
     expect(readFileSync(join(out, 'index.ts'), 'utf8')).toContain("from 'auto-api-codec/runtime'");
   });
 

@@ -2,7 +2,7 @@
 // Regenerate with: auto-api gen --spec <dir> --out <dir>
 
 import { capabilityState } from '../runtime/index.js';
-import { registry } from './registry.js';
+import { registry } from './capability-registry.js';
 
 /** types.capability_state: a complete nested message, decoded with every capability of the spec. */
 export const CapabilityState = /*@__PURE__*/ capabilityState(() => registry);

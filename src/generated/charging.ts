@@ -2,9 +2,9 @@
 // Regenerate with: auto-api gen --spec <dir> --out <dir>
 
 import { defineCapability, defineCapabilityApi, defineEnum, double, type PropertyCodec, type TypedRequestMessage, type TypedStateMessage } from '../runtime/index.js';
-import { ActiveState, ChargingRestriction, DepartureTime, DistanceOverTime, DrivingModePHEV, EnabledState, LockState, Position, ReductionTime, TemperatureExtreme, Time, Timer, WeekdayTime } from './types.js';
-import { Duration, ElectricCurrent, ElectricPotentialDifference, Energy, Length, Power, Temperature } from './units.js';
-import { AvailabilityComponent, FailureComponent, type Property, universalProperties, type UniversalState } from './universal.js';
+import { ActiveState, ChargingRestriction, DepartureTime, DistanceOverTime, DrivingModePHEV, EnabledState, LockState, Position, ReductionTime, TemperatureExtreme, Time, Timer, WeekdayTime } from './custom-types.js';
+import { MeasuredDuration, MeasuredElectricCurrent, MeasuredElectricPotentialDifference, MeasuredEnergy, MeasuredLength, MeasuredPower, MeasuredTemperature } from './unit-types.js';
+import { AvailabilityComponent, FailureComponent, type Property, universalProperties, type UniversalState } from './universal-properties.js';
 
 /** charging.charge_mode (capabilities/charging.yml:138) */
 export const ChargingChargeMode = /*@__PURE__*/ defineEnum('charging.charge_mode', { immediate: 0x00, timer_based: 0x01, inductive: 0x02, conductive: 0x03, push_button: 0x04 }, ['inductive', 'conductive', 'push_button']);
@@ -110,32 +110,32 @@ export type ChargingHybridOperatingMode = keyof typeof ChargingHybridOperatingMo
 export const ChargingChargingScenario = /*@__PURE__*/ defineEnum('charging.charging_scenario', { off: 0x00, charging_to_departure_time_finished: 0x01, immediately_charging_finished: 0x02, optimised_charging_finished: 0x03, charging_to_departure_time_active: 0x04, immediately_charging_active: 0x05, optimised_charging_active: 0x06, charging_to_departure_time_waiting: 0x07, optimised_charging_waiting: 0x08, no_grid_voltage: 0x09, error_lock: 0x0a, error_charging_system: 0x0b, initialization_charging_communication: 0x0c, immediately_optimised_charging_active: 0x0d, immediately_optimised_charging_finished: 0x0e, emergency_charging: 0x0f, charging_interrupt_by_user: 0x10, plug_releasable: 0x11 });
 export type ChargingChargingScenario = keyof typeof ChargingChargingScenario.values;
 
-/** charging (0x0023) */
-export interface ChargingState extends UniversalState {
+/** The properties of charging (0x0023). */
+export interface Charging extends UniversalState {
   /** 0x02 estimated_range */
-  estimatedRange?: Property<Length>;
+  estimatedRange?: Property<MeasuredLength>;
   /** 0x03 battery_level */
   batteryLevel?: Property<number>;
   /** @deprecated 0x04 battery_current_ac */
-  batteryCurrentAC?: Property<ElectricCurrent>;
+  batteryCurrentAC?: Property<MeasuredElectricCurrent>;
   /** @deprecated 0x05 battery_current_dc */
-  batteryCurrentDC?: Property<ElectricCurrent>;
+  batteryCurrentDC?: Property<MeasuredElectricCurrent>;
   /** @deprecated 0x06 charger_voltage_ac */
-  chargerVoltageAC?: Property<ElectricPotentialDifference>;
+  chargerVoltageAC?: Property<MeasuredElectricPotentialDifference>;
   /** @deprecated 0x07 charger_voltage_dc */
-  chargerVoltageDC?: Property<ElectricPotentialDifference>;
+  chargerVoltageDC?: Property<MeasuredElectricPotentialDifference>;
   /** 0x08 charge_limit */
   chargeLimit?: Property<number>;
   /** 0x09 time_to_complete_charge */
-  timeToCompleteCharge?: Property<Duration>;
+  timeToCompleteCharge?: Property<MeasuredDuration>;
   /** @deprecated 0x0a charging_rate_kw */
-  chargingRateKW?: Property<Power>;
+  chargingRateKW?: Property<MeasuredPower>;
   /** 0x0b charge_port_state */
   chargePortState?: Property<Position>;
   /** 0x0c charge_mode */
   chargeMode?: Property<ChargingChargeMode>;
   /** 0x0e max_charging_current */
-  maxChargingCurrent?: Property<ElectricCurrent>;
+  maxChargingCurrent?: Property<MeasuredElectricCurrent>;
   /** 0x0f plug_type */
   plugType?: Property<ChargingPlugType>;
   /** 0x10 charging_window_chosen */
@@ -145,7 +145,7 @@ export interface ChargingState extends UniversalState {
   /** 0x13 reduction_times, multiple */
   reductionTimes?: Property<ReductionTime>[];
   /** 0x14 battery_temperature */
-  batteryTemperature?: Property<Temperature>;
+  batteryTemperature?: Property<MeasuredTemperature>;
   /** 0x15 timers, multiple */
   timers?: Property<Timer>[];
   /** 0x16 plugged_in */
@@ -153,15 +153,15 @@ export interface ChargingState extends UniversalState {
   /** 0x17 status */
   status?: Property<ChargingStatus>;
   /** 0x18 charging_rate */
-  chargingRate?: Property<Power>;
+  chargingRate?: Property<MeasuredPower>;
   /** 0x19 battery_current */
-  batteryCurrent?: Property<ElectricCurrent>;
+  batteryCurrent?: Property<MeasuredElectricCurrent>;
   /** 0x1a charger_voltage */
-  chargerVoltage?: Property<ElectricPotentialDifference>;
+  chargerVoltage?: Property<MeasuredElectricPotentialDifference>;
   /** 0x1b current_type */
   currentType?: Property<ChargingCurrentType>;
   /** 0x1c max_range */
-  maxRange?: Property<Length>;
+  maxRange?: Property<MeasuredLength>;
   /** 0x1d starter_battery_state */
   starterBatteryState?: Property<ChargingStarterBatteryState>;
   /** 0x1e smart_charging_status */
@@ -177,21 +177,21 @@ export interface ChargingState extends UniversalState {
   /** 0x23 preconditioning_error */
   preconditioningError?: Property<ChargingPreconditioningError>;
   /** 0x24 battery_capacity */
-  batteryCapacity?: Property<Energy>;
+  batteryCapacity?: Property<MeasuredEnergy>;
   /** 0x25 auxiliary_power */
-  auxiliaryPower?: Property<Power>;
+  auxiliaryPower?: Property<MeasuredPower>;
   /** 0x26 charging_complete_lock */
   chargingCompleteLock?: Property<ActiveState>;
   /** 0x27 battery_max_available */
-  batteryMaxAvailable?: Property<Energy>;
+  batteryMaxAvailable?: Property<MeasuredEnergy>;
   /** 0x28 charging_end_reason */
   chargingEndReason?: Property<ChargingChargingEndReason>;
   /** 0x29 charging_phases */
   chargingPhases?: Property<ChargingChargingPhases>;
   /** 0x2a battery_energy */
-  batteryEnergy?: Property<Energy>;
+  batteryEnergy?: Property<MeasuredEnergy>;
   /** 0x2b battery_energy_chargable */
-  batteryEnergyChargable?: Property<Energy>;
+  batteryEnergyChargable?: Property<MeasuredEnergy>;
   /** 0x2c charging_single_immediate */
   chargingSingleImmediate?: Property<ActiveState>;
   /** 0x2d charging_time_display */
@@ -203,7 +203,7 @@ export interface ChargingState extends UniversalState {
   /** 0x30 limit_status */
   limitStatus?: Property<ActiveState>;
   /** 0x31 current_limit */
-  currentLimit?: Property<ElectricCurrent>;
+  currentLimit?: Property<MeasuredElectricCurrent>;
   /** 0x32 smart_charging_option */
   smartChargingOption?: Property<ChargingSmartChargingOption>;
   /** 0x33 plug_lock_status */
@@ -213,29 +213,29 @@ export interface ChargingState extends UniversalState {
   /** 0x35 acoustic_limit */
   acousticLimit?: Property<ChargingAcousticLimit>;
   /** 0x36 min_charging_current */
-  minChargingCurrent?: Property<ElectricCurrent>;
+  minChargingCurrent?: Property<MeasuredElectricCurrent>;
   /** 0x37 estimated_range_target */
-  estimatedRangeTarget?: Property<Length>;
+  estimatedRangeTarget?: Property<MeasuredLength>;
   /** 0x38 fully_charged_end_times */
   fullyChargedEndTimes?: Property<WeekdayTime>;
   /** 0x39 preconditioning_scheduled_time */
   preconditioningScheduledTime?: Property<Time>;
   /** 0x3a preconditioning_remaining_time */
-  preconditioningRemainingTime?: Property<Duration>;
+  preconditioningRemainingTime?: Property<MeasuredDuration>;
   /** 0x3b battery_voltage */
-  batteryVoltage?: Property<ElectricPotentialDifference>;
+  batteryVoltage?: Property<MeasuredElectricPotentialDifference>;
   /** @deprecated 0x3c battery_tempretature_extremes */
   batteryTempretatureExtremes?: Property<TemperatureExtreme>;
   /** 0x3d battery_temperature_control_demand */
   batteryTemperatureControlDemand?: Property<ChargingBatteryTemperatureControlDemand>;
   /** 0x3e charging_current */
-  chargingCurrent?: Property<ElectricCurrent>;
+  chargingCurrent?: Property<MeasuredElectricCurrent>;
   /** 0x3f battery_status */
   batteryStatus?: Property<ChargingBatteryStatus>;
   /** 0x40 battery_led */
   batteryLed?: Property<ChargingBatteryLed>;
   /** 0x41 battery_cooling_temperature */
-  batteryCoolingTemperature?: Property<Temperature>;
+  batteryCoolingTemperature?: Property<MeasuredTemperature>;
   /** 0x42 battery_temperature_extremes */
   batteryTemperatureExtremes?: Property<TemperatureExtreme>;
   /** 0x43 driving_mode_phev */
@@ -243,7 +243,7 @@ export interface ChargingState extends UniversalState {
   /** 0x44 battery_charge_type */
   batteryChargeType?: Property<ChargingBatteryChargeType>;
   /** 0x45 distance_to_complete_charge */
-  distanceToCompleteCharge?: Property<Length>;
+  distanceToCompleteCharge?: Property<MeasuredLength>;
   /** 0x46 battery_charge_transfer_event */
   batteryChargeTransferEvent?: Property<ChargingBatteryChargeTransferEvent>;
   /** 0x47 station_status */
@@ -257,7 +257,7 @@ export interface ChargingState extends UniversalState {
   /** 0x4b hybrid_operating_mode */
   hybridOperatingMode?: Property<ChargingHybridOperatingMode>;
   /** 0x4c charger_power */
-  chargerPower?: Property<Power>;
+  chargerPower?: Property<MeasuredPower>;
   /** 0x4d conserving_charge */
   conservingCharge?: Property<ActiveState>;
   /** 0x4e charging_rate_distance */
@@ -267,37 +267,37 @@ export interface ChargingState extends UniversalState {
   /** 0x50 state_of_health */
   stateOfHealth?: Property<number>;
   /** 0x51 distance_since_charging */
-  distanceSinceCharging?: Property<Length>;
+  distanceSinceCharging?: Property<MeasuredLength>;
   /** 0x52 charging_voltage */
-  chargingVoltage?: Property<ElectricPotentialDifference>;
+  chargingVoltage?: Property<MeasuredElectricPotentialDifference>;
 }
 
 const properties: PropertyCodec[] = [
-  { id: 0x02, name: 'estimated_range', key: 'estimatedRange', multiple: false, value: Length },
+  { id: 0x02, name: 'estimated_range', key: 'estimatedRange', multiple: false, value: MeasuredLength },
   { id: 0x03, name: 'battery_level', key: 'batteryLevel', multiple: false, value: double },
-  { id: 0x04, name: 'battery_current_ac', key: 'batteryCurrentAC', multiple: false, value: ElectricCurrent },
-  { id: 0x05, name: 'battery_current_dc', key: 'batteryCurrentDC', multiple: false, value: ElectricCurrent },
-  { id: 0x06, name: 'charger_voltage_ac', key: 'chargerVoltageAC', multiple: false, value: ElectricPotentialDifference },
-  { id: 0x07, name: 'charger_voltage_dc', key: 'chargerVoltageDC', multiple: false, value: ElectricPotentialDifference },
+  { id: 0x04, name: 'battery_current_ac', key: 'batteryCurrentAC', multiple: false, value: MeasuredElectricCurrent },
+  { id: 0x05, name: 'battery_current_dc', key: 'batteryCurrentDC', multiple: false, value: MeasuredElectricCurrent },
+  { id: 0x06, name: 'charger_voltage_ac', key: 'chargerVoltageAC', multiple: false, value: MeasuredElectricPotentialDifference },
+  { id: 0x07, name: 'charger_voltage_dc', key: 'chargerVoltageDC', multiple: false, value: MeasuredElectricPotentialDifference },
   { id: 0x08, name: 'charge_limit', key: 'chargeLimit', multiple: false, value: double },
-  { id: 0x09, name: 'time_to_complete_charge', key: 'timeToCompleteCharge', multiple: false, value: Duration },
-  { id: 0x0a, name: 'charging_rate_kw', key: 'chargingRateKW', multiple: false, value: Power },
+  { id: 0x09, name: 'time_to_complete_charge', key: 'timeToCompleteCharge', multiple: false, value: MeasuredDuration },
+  { id: 0x0a, name: 'charging_rate_kw', key: 'chargingRateKW', multiple: false, value: MeasuredPower },
   { id: 0x0b, name: 'charge_port_state', key: 'chargePortState', multiple: false, value: Position },
   { id: 0x0c, name: 'charge_mode', key: 'chargeMode', multiple: false, value: ChargingChargeMode },
-  { id: 0x0e, name: 'max_charging_current', key: 'maxChargingCurrent', multiple: false, value: ElectricCurrent },
+  { id: 0x0e, name: 'max_charging_current', key: 'maxChargingCurrent', multiple: false, value: MeasuredElectricCurrent },
   { id: 0x0f, name: 'plug_type', key: 'plugType', multiple: false, value: ChargingPlugType },
   { id: 0x10, name: 'charging_window_chosen', key: 'chargingWindowChosen', multiple: false, value: ChargingChargingWindowChosen },
   { id: 0x11, name: 'departure_times', key: 'departureTimes', multiple: true, value: DepartureTime },
   { id: 0x13, name: 'reduction_times', key: 'reductionTimes', multiple: true, value: ReductionTime },
-  { id: 0x14, name: 'battery_temperature', key: 'batteryTemperature', multiple: false, value: Temperature },
+  { id: 0x14, name: 'battery_temperature', key: 'batteryTemperature', multiple: false, value: MeasuredTemperature },
   { id: 0x15, name: 'timers', key: 'timers', multiple: true, value: Timer },
   { id: 0x16, name: 'plugged_in', key: 'pluggedIn', multiple: false, value: ChargingPluggedIn },
   { id: 0x17, name: 'status', key: 'status', multiple: false, value: ChargingStatus },
-  { id: 0x18, name: 'charging_rate', key: 'chargingRate', multiple: false, value: Power },
-  { id: 0x19, name: 'battery_current', key: 'batteryCurrent', multiple: false, value: ElectricCurrent },
-  { id: 0x1a, name: 'charger_voltage', key: 'chargerVoltage', multiple: false, value: ElectricPotentialDifference },
+  { id: 0x18, name: 'charging_rate', key: 'chargingRate', multiple: false, value: MeasuredPower },
+  { id: 0x19, name: 'battery_current', key: 'batteryCurrent', multiple: false, value: MeasuredElectricCurrent },
+  { id: 0x1a, name: 'charger_voltage', key: 'chargerVoltage', multiple: false, value: MeasuredElectricPotentialDifference },
   { id: 0x1b, name: 'current_type', key: 'currentType', multiple: false, value: ChargingCurrentType },
-  { id: 0x1c, name: 'max_range', key: 'maxRange', multiple: false, value: Length },
+  { id: 0x1c, name: 'max_range', key: 'maxRange', multiple: false, value: MeasuredLength },
   { id: 0x1d, name: 'starter_battery_state', key: 'starterBatteryState', multiple: false, value: ChargingStarterBatteryState },
   { id: 0x1e, name: 'smart_charging_status', key: 'smartChargingStatus', multiple: false, value: ChargingSmartChargingStatus },
   { id: 0x1f, name: 'battery_level_at_departure', key: 'batteryLevelAtDeparture', multiple: false, value: double },
@@ -305,58 +305,58 @@ const properties: PropertyCodec[] = [
   { id: 0x21, name: 'preconditioning_immediate_status', key: 'preconditioningImmediateStatus', multiple: false, value: ActiveState },
   { id: 0x22, name: 'preconditioning_departure_enabled', key: 'preconditioningDepartureEnabled', multiple: false, value: EnabledState },
   { id: 0x23, name: 'preconditioning_error', key: 'preconditioningError', multiple: false, value: ChargingPreconditioningError },
-  { id: 0x24, name: 'battery_capacity', key: 'batteryCapacity', multiple: false, value: Energy },
-  { id: 0x25, name: 'auxiliary_power', key: 'auxiliaryPower', multiple: false, value: Power },
+  { id: 0x24, name: 'battery_capacity', key: 'batteryCapacity', multiple: false, value: MeasuredEnergy },
+  { id: 0x25, name: 'auxiliary_power', key: 'auxiliaryPower', multiple: false, value: MeasuredPower },
   { id: 0x26, name: 'charging_complete_lock', key: 'chargingCompleteLock', multiple: false, value: ActiveState },
-  { id: 0x27, name: 'battery_max_available', key: 'batteryMaxAvailable', multiple: false, value: Energy },
+  { id: 0x27, name: 'battery_max_available', key: 'batteryMaxAvailable', multiple: false, value: MeasuredEnergy },
   { id: 0x28, name: 'charging_end_reason', key: 'chargingEndReason', multiple: false, value: ChargingChargingEndReason },
   { id: 0x29, name: 'charging_phases', key: 'chargingPhases', multiple: false, value: ChargingChargingPhases },
-  { id: 0x2a, name: 'battery_energy', key: 'batteryEnergy', multiple: false, value: Energy },
-  { id: 0x2b, name: 'battery_energy_chargable', key: 'batteryEnergyChargable', multiple: false, value: Energy },
+  { id: 0x2a, name: 'battery_energy', key: 'batteryEnergy', multiple: false, value: MeasuredEnergy },
+  { id: 0x2b, name: 'battery_energy_chargable', key: 'batteryEnergyChargable', multiple: false, value: MeasuredEnergy },
   { id: 0x2c, name: 'charging_single_immediate', key: 'chargingSingleImmediate', multiple: false, value: ActiveState },
   { id: 0x2d, name: 'charging_time_display', key: 'chargingTimeDisplay', multiple: false, value: ChargingChargingTimeDisplay },
   { id: 0x2e, name: 'departure_time_display', key: 'departureTimeDisplay', multiple: false, value: ChargingDepartureTimeDisplay },
   { id: 0x2f, name: 'restriction', key: 'restriction', multiple: false, value: ChargingRestriction },
   { id: 0x30, name: 'limit_status', key: 'limitStatus', multiple: false, value: ActiveState },
-  { id: 0x31, name: 'current_limit', key: 'currentLimit', multiple: false, value: ElectricCurrent },
+  { id: 0x31, name: 'current_limit', key: 'currentLimit', multiple: false, value: MeasuredElectricCurrent },
   { id: 0x32, name: 'smart_charging_option', key: 'smartChargingOption', multiple: false, value: ChargingSmartChargingOption },
   { id: 0x33, name: 'plug_lock_status', key: 'plugLockStatus', multiple: false, value: LockState },
   { id: 0x34, name: 'flap_lock_status', key: 'flapLockStatus', multiple: false, value: LockState },
   { id: 0x35, name: 'acoustic_limit', key: 'acousticLimit', multiple: false, value: ChargingAcousticLimit },
-  { id: 0x36, name: 'min_charging_current', key: 'minChargingCurrent', multiple: false, value: ElectricCurrent },
-  { id: 0x37, name: 'estimated_range_target', key: 'estimatedRangeTarget', multiple: false, value: Length },
+  { id: 0x36, name: 'min_charging_current', key: 'minChargingCurrent', multiple: false, value: MeasuredElectricCurrent },
+  { id: 0x37, name: 'estimated_range_target', key: 'estimatedRangeTarget', multiple: false, value: MeasuredLength },
   { id: 0x38, name: 'fully_charged_end_times', key: 'fullyChargedEndTimes', multiple: false, value: WeekdayTime },
   { id: 0x39, name: 'preconditioning_scheduled_time', key: 'preconditioningScheduledTime', multiple: false, value: Time },
-  { id: 0x3a, name: 'preconditioning_remaining_time', key: 'preconditioningRemainingTime', multiple: false, value: Duration },
-  { id: 0x3b, name: 'battery_voltage', key: 'batteryVoltage', multiple: false, value: ElectricPotentialDifference },
+  { id: 0x3a, name: 'preconditioning_remaining_time', key: 'preconditioningRemainingTime', multiple: false, value: MeasuredDuration },
+  { id: 0x3b, name: 'battery_voltage', key: 'batteryVoltage', multiple: false, value: MeasuredElectricPotentialDifference },
   { id: 0x3c, name: 'battery_tempretature_extremes', key: 'batteryTempretatureExtremes', multiple: false, value: TemperatureExtreme },
   { id: 0x3d, name: 'battery_temperature_control_demand', key: 'batteryTemperatureControlDemand', multiple: false, value: ChargingBatteryTemperatureControlDemand },
-  { id: 0x3e, name: 'charging_current', key: 'chargingCurrent', multiple: false, value: ElectricCurrent },
+  { id: 0x3e, name: 'charging_current', key: 'chargingCurrent', multiple: false, value: MeasuredElectricCurrent },
   { id: 0x3f, name: 'battery_status', key: 'batteryStatus', multiple: false, value: ChargingBatteryStatus },
   { id: 0x40, name: 'battery_led', key: 'batteryLed', multiple: false, value: ChargingBatteryLed },
-  { id: 0x41, name: 'battery_cooling_temperature', key: 'batteryCoolingTemperature', multiple: false, value: Temperature },
+  { id: 0x41, name: 'battery_cooling_temperature', key: 'batteryCoolingTemperature', multiple: false, value: MeasuredTemperature },
   { id: 0x42, name: 'battery_temperature_extremes', key: 'batteryTemperatureExtremes', multiple: false, value: TemperatureExtreme },
   { id: 0x43, name: 'driving_mode_phev', key: 'drivingModePHEV', multiple: false, value: DrivingModePHEV },
   { id: 0x44, name: 'battery_charge_type', key: 'batteryChargeType', multiple: false, value: ChargingBatteryChargeType },
-  { id: 0x45, name: 'distance_to_complete_charge', key: 'distanceToCompleteCharge', multiple: false, value: Length },
+  { id: 0x45, name: 'distance_to_complete_charge', key: 'distanceToCompleteCharge', multiple: false, value: MeasuredLength },
   { id: 0x46, name: 'battery_charge_transfer_event', key: 'batteryChargeTransferEvent', multiple: false, value: ChargingBatteryChargeTransferEvent },
   { id: 0x47, name: 'station_status', key: 'stationStatus', multiple: false, value: ChargingStationStatus },
   { id: 0x48, name: 'station_power_type', key: 'stationPowerType', multiple: false, value: ChargingStationPowerType },
   { id: 0x49, name: 'station_displayed_status', key: 'stationDisplayedStatus', multiple: false, value: ChargingStationDisplayedStatus },
   { id: 0x4a, name: 'battery_performance_status', key: 'batteryPerformanceStatus', multiple: false, value: ChargingBatteryPerformanceStatus },
   { id: 0x4b, name: 'hybrid_operating_mode', key: 'hybridOperatingMode', multiple: false, value: ChargingHybridOperatingMode },
-  { id: 0x4c, name: 'charger_power', key: 'chargerPower', multiple: false, value: Power },
+  { id: 0x4c, name: 'charger_power', key: 'chargerPower', multiple: false, value: MeasuredPower },
   { id: 0x4d, name: 'conserving_charge', key: 'conservingCharge', multiple: false, value: ActiveState },
   { id: 0x4e, name: 'charging_rate_distance', key: 'chargingRateDistance', multiple: false, value: DistanceOverTime },
   { id: 0x4f, name: 'charging_scenario', key: 'chargingScenario', multiple: false, value: ChargingChargingScenario },
   { id: 0x50, name: 'state_of_health', key: 'stateOfHealth', multiple: false, value: double },
-  { id: 0x51, name: 'distance_since_charging', key: 'distanceSinceCharging', multiple: false, value: Length },
-  { id: 0x52, name: 'charging_voltage', key: 'chargingVoltage', multiple: false, value: ElectricPotentialDifference },
+  { id: 0x51, name: 'distance_since_charging', key: 'distanceSinceCharging', multiple: false, value: MeasuredLength },
+  { id: 0x52, name: 'charging_voltage', key: 'chargingVoltage', multiple: false, value: MeasuredElectricPotentialDifference },
 ];
 
 export const ChargingCapability = /*@__PURE__*/ defineCapability(0x0023, 'charging', properties, universalProperties);
 
-export type ChargingMessage = TypedStateMessage<'charging', ChargingState> | TypedRequestMessage<'charging'>;
+export type ChargingMessage = TypedStateMessage<'charging', Charging> | TypedRequestMessage<'charging'>;
 
 /** Decode and encode charging messages on their own; nested states still decode through the full registry. */
-export const Charging = /*@__PURE__*/ defineCapabilityApi<'charging', ChargingState>(ChargingCapability, FailureComponent, AvailabilityComponent);
+export const Charging = /*@__PURE__*/ defineCapabilityApi<'charging', Charging>(ChargingCapability, FailureComponent, AvailabilityComponent);

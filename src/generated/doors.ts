@@ -2,11 +2,11 @@
 // Regenerate with: auto-api gen --spec <dir> --out <dir>
 
 import { defineCapability, defineCapabilityApi, type PropertyCodec, type TypedRequestMessage, type TypedStateMessage } from '../runtime/index.js';
-import { DoorPosition, Lock, LockState } from './types.js';
-import { AvailabilityComponent, FailureComponent, type Property, universalProperties, type UniversalState } from './universal.js';
+import { DoorPosition, Lock, LockState } from './custom-types.js';
+import { AvailabilityComponent, FailureComponent, type Property, universalProperties, type UniversalState } from './universal-properties.js';
 
-/** doors (0x0020) */
-export interface DoorsState extends UniversalState {
+/** The properties of doors (0x0020). */
+export interface Doors extends UniversalState {
   /** 0x02 inside_locks, multiple */
   insideLocks?: Property<Lock>[];
   /** 0x03 locks, multiple */
@@ -29,7 +29,7 @@ const properties: PropertyCodec[] = [
 
 export const DoorsCapability = /*@__PURE__*/ defineCapability(0x0020, 'doors', properties, universalProperties);
 
-export type DoorsMessage = TypedStateMessage<'doors', DoorsState> | TypedRequestMessage<'doors'>;
+export type DoorsMessage = TypedStateMessage<'doors', Doors> | TypedRequestMessage<'doors'>;
 
 /** Decode and encode doors messages on their own; nested states still decode through the full registry. */
-export const Doors = /*@__PURE__*/ defineCapabilityApi<'doors', DoorsState>(DoorsCapability, FailureComponent, AvailabilityComponent);
+export const Doors = /*@__PURE__*/ defineCapabilityApi<'doors', Doors>(DoorsCapability, FailureComponent, AvailabilityComponent);

@@ -3,12 +3,12 @@
 
 import { defineCapability, defineCapabilityApi, type Message, type PropertyCodec, timestamp, type Timestamp, type TypedRequestMessage, type TypedStateMessage, uinteger } from '../runtime/index.js';
 import { CapabilityState } from './capability-state.js';
-import { AvailabilityComponent, FailureComponent, type Property, universalProperties, type UniversalState } from './universal.js';
+import { AvailabilityComponent, FailureComponent, type Property, universalProperties, type UniversalState } from './universal-properties.js';
 
 const UInteger2 = /*@__PURE__*/ uinteger(2);
 
-/** historical (0x0012) */
-export interface HistoricalState extends UniversalState {
+/** The properties of historical (0x0012). */
+export interface Historical extends UniversalState {
   /** 0x01 states, multiple */
   states?: Property<Message>[];
   /** 0x02 capability_id */
@@ -28,7 +28,7 @@ const properties: PropertyCodec[] = [
 
 export const HistoricalCapability = /*@__PURE__*/ defineCapability(0x0012, 'historical', properties, universalProperties);
 
-export type HistoricalMessage = TypedStateMessage<'historical', HistoricalState> | TypedRequestMessage<'historical'>;
+export type HistoricalMessage = TypedStateMessage<'historical', Historical> | TypedRequestMessage<'historical'>;
 
 /** Decode and encode historical messages on their own; nested states still decode through the full registry. */
-export const Historical = /*@__PURE__*/ defineCapabilityApi<'historical', HistoricalState>(HistoricalCapability, FailureComponent, AvailabilityComponent);
+export const Historical = /*@__PURE__*/ defineCapabilityApi<'historical', Historical>(HistoricalCapability, FailureComponent, AvailabilityComponent);

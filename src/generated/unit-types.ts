@@ -4,33 +4,33 @@
 import { defineMeasurement, type Measured } from '../runtime/index.js';
 
 /** unit.acceleration */
-export const Acceleration = /*@__PURE__*/ defineMeasurement('acceleration', 0x01, {
+export const MeasuredAcceleration = /*@__PURE__*/ defineMeasurement('acceleration', 0x01, {
   meters_per_second_squared: { id: 0x00, linear: 1 },
   gravity: { id: 0x01, linear: 9.81 },
 });
-export type AccelerationUnit = keyof typeof Acceleration.units;
-export type Acceleration = Measured<AccelerationUnit>;
+export type AccelerationUnit = keyof typeof MeasuredAcceleration.units;
+export type MeasuredAcceleration = Measured<AccelerationUnit>;
 
 /** unit.angle */
-export const Angle = /*@__PURE__*/ defineMeasurement('angle', 0x02, {
+export const MeasuredAngle = /*@__PURE__*/ defineMeasurement('angle', 0x02, {
   degrees: { id: 0x00, linear: 1 },
   radians: { id: 0x03, linear: 57.29578 },
   revolutions: { id: 0x05, linear: 360 },
 });
-export type AngleUnit = keyof typeof Angle.units;
-export type Angle = Measured<AngleUnit>;
+export type AngleUnit = keyof typeof MeasuredAngle.units;
+export type MeasuredAngle = Measured<AngleUnit>;
 
 /** unit.angular_velocity */
-export const AngularVelocity = /*@__PURE__*/ defineMeasurement('angular_velocity', 0x03, {
+export const MeasuredAngularVelocity = /*@__PURE__*/ defineMeasurement('angular_velocity', 0x03, {
   revolutions_per_minute: { id: 0x00, linear: 1 },
   degrees_per_second: { id: 0x01, linear: 6 },
   radians_per_second: { id: 0x02, linear: 9.549296585514 },
 });
-export type AngularVelocityUnit = keyof typeof AngularVelocity.units;
-export type AngularVelocity = Measured<AngularVelocityUnit>;
+export type AngularVelocityUnit = keyof typeof MeasuredAngularVelocity.units;
+export type MeasuredAngularVelocity = Measured<AngularVelocityUnit>;
 
 /** unit.duration */
-export const Duration = /*@__PURE__*/ defineMeasurement('duration', 0x07, {
+export const MeasuredDuration = /*@__PURE__*/ defineMeasurement('duration', 0x07, {
   seconds: { id: 0x00, linear: 1 },
   minutes: { id: 0x01, linear: 60 },
   hours: { id: 0x02, linear: 3600 },
@@ -39,51 +39,51 @@ export const Duration = /*@__PURE__*/ defineMeasurement('duration', 0x07, {
   months: { id: 0x05, linear: 2629800 },
   milliseconds: { id: 0x06, linear: 0.001 },
 });
-export type DurationUnit = keyof typeof Duration.units;
-export type Duration = Measured<DurationUnit>;
+export type DurationUnit = keyof typeof MeasuredDuration.units;
+export type MeasuredDuration = Measured<DurationUnit>;
 
 /** unit.electric_current */
-export const ElectricCurrent = /*@__PURE__*/ defineMeasurement('electric_current', 0x09, {
+export const MeasuredElectricCurrent = /*@__PURE__*/ defineMeasurement('electric_current', 0x09, {
   amperes: { id: 0x00, linear: 1 },
   milliamperes: { id: 0x01, linear: 0.001 },
   kiloamperes: { id: 0x02, linear: 1000 },
 });
-export type ElectricCurrentUnit = keyof typeof ElectricCurrent.units;
-export type ElectricCurrent = Measured<ElectricCurrentUnit>;
+export type ElectricCurrentUnit = keyof typeof MeasuredElectricCurrent.units;
+export type MeasuredElectricCurrent = Measured<ElectricCurrentUnit>;
 
 /** unit.electric_potential_difference */
-export const ElectricPotentialDifference = /*@__PURE__*/ defineMeasurement('electric_potential_difference', 0x0a, {
+export const MeasuredElectricPotentialDifference = /*@__PURE__*/ defineMeasurement('electric_potential_difference', 0x0a, {
   volts: { id: 0x00, linear: 1 },
   millivolts: { id: 0x01, linear: 0.001 },
   kilovolts: { id: 0x02, linear: 1000 },
 });
-export type ElectricPotentialDifferenceUnit = keyof typeof ElectricPotentialDifference.units;
-export type ElectricPotentialDifference = Measured<ElectricPotentialDifferenceUnit>;
+export type ElectricPotentialDifferenceUnit = keyof typeof MeasuredElectricPotentialDifference.units;
+export type MeasuredElectricPotentialDifference = Measured<ElectricPotentialDifferenceUnit>;
 
 /** unit.energy */
-export const Energy = /*@__PURE__*/ defineMeasurement('energy', 0x0c, {
+export const MeasuredEnergy = /*@__PURE__*/ defineMeasurement('energy', 0x0c, {
   joules: { id: 0x00, linear: 1 },
   kilojoules: { id: 0x01, linear: 1000 },
   watt_hours: { id: 0x03, linear: 3600 },
   kilowatt_hours: { id: 0x04, linear: 3600000 },
   ampere_hours: { id: 0x05, linear: 3600 },
 });
-export type EnergyUnit = keyof typeof Energy.units;
-export type Energy = Measured<EnergyUnit>;
+export type EnergyUnit = keyof typeof MeasuredEnergy.units;
+export type MeasuredEnergy = Measured<EnergyUnit>;
 
 /** unit.energy_efficiency */
-export const EnergyEfficiency = /*@__PURE__*/ defineMeasurement('energy_efficiency', 0x0d, {
+export const MeasuredEnergyEfficiency = /*@__PURE__*/ defineMeasurement('energy_efficiency', 0x0d, {
   kwh_per_100_kilometers: { id: 0x00, inverse: 1 },
   miles_per_kwh: { id: 0x01, inverse: 62.1371192237334 },
   kilometers_per_kwh: { id: 0x02, inverse: 100 },
   miles_per_gallon_equivalent: { id: 0x03, inverse: 2094.331603 },
   miles_per_imperial_gallon_equivalent: { id: 0x04, inverse: 2515.187 },
 });
-export type EnergyEfficiencyUnit = keyof typeof EnergyEfficiency.units;
-export type EnergyEfficiency = Measured<EnergyEfficiencyUnit>;
+export type EnergyEfficiencyUnit = keyof typeof MeasuredEnergyEfficiency.units;
+export type MeasuredEnergyEfficiency = Measured<EnergyEfficiencyUnit>;
 
 /** unit.frequency */
-export const Frequency = /*@__PURE__*/ defineMeasurement('frequency', 0x0e, {
+export const MeasuredFrequency = /*@__PURE__*/ defineMeasurement('frequency', 0x0e, {
   hertz: { id: 0x00, linear: 1 },
   millihertz: { id: 0x01, linear: 0.001 },
   kilohertz: { id: 0x03, linear: 1000 },
@@ -93,28 +93,28 @@ export const Frequency = /*@__PURE__*/ defineMeasurement('frequency', 0x0e, {
   times_per_hour: { id: 0x09, linear: 3600 },
   times_per_day: { id: 0x0a, linear: 86400 },
 });
-export type FrequencyUnit = keyof typeof Frequency.units;
-export type Frequency = Measured<FrequencyUnit>;
+export type FrequencyUnit = keyof typeof MeasuredFrequency.units;
+export type MeasuredFrequency = Measured<FrequencyUnit>;
 
 /** unit.fuel_efficiency */
-export const FuelEfficiency = /*@__PURE__*/ defineMeasurement('fuel_efficiency', 0x0f, {
+export const MeasuredFuelEfficiency = /*@__PURE__*/ defineMeasurement('fuel_efficiency', 0x0f, {
   liters_per_100_kilometers: { id: 0x00, inverse: 1 },
   miles_per_imperial_gallon: { id: 0x01, inverse: 282.4809363 },
   miles_per_gallon: { id: 0x02, inverse: 235.2145833 },
   kilometers_per_liter: { id: 0x03, inverse: 100 },
 });
-export type FuelEfficiencyUnit = keyof typeof FuelEfficiency.units;
-export type FuelEfficiency = Measured<FuelEfficiencyUnit>;
+export type FuelEfficiencyUnit = keyof typeof MeasuredFuelEfficiency.units;
+export type MeasuredFuelEfficiency = Measured<FuelEfficiencyUnit>;
 
 /** unit.illuminance */
-export const Illuminance = /*@__PURE__*/ defineMeasurement('illuminance', 0x11, {
+export const MeasuredIlluminance = /*@__PURE__*/ defineMeasurement('illuminance', 0x11, {
   lux: { id: 0x00, linear: 1 },
 });
-export type IlluminanceUnit = keyof typeof Illuminance.units;
-export type Illuminance = Measured<IlluminanceUnit>;
+export type IlluminanceUnit = keyof typeof MeasuredIlluminance.units;
+export type MeasuredIlluminance = Measured<IlluminanceUnit>;
 
 /** unit.length */
-export const Length = /*@__PURE__*/ defineMeasurement('length', 0x12, {
+export const MeasuredLength = /*@__PURE__*/ defineMeasurement('length', 0x12, {
   meters: { id: 0x00, linear: 1 },
   millimeters: { id: 0x01, linear: 0.001 },
   centimeters: { id: 0x02, linear: 0.01 },
@@ -128,11 +128,11 @@ export const Length = /*@__PURE__*/ defineMeasurement('length', 0x12, {
   scandinavian_miles: { id: 0x0f, linear: 10000 },
   nautical_miles: { id: 0x11, linear: 1852 },
 });
-export type LengthUnit = keyof typeof Length.units;
-export type Length = Measured<LengthUnit>;
+export type LengthUnit = keyof typeof MeasuredLength.units;
+export type MeasuredLength = Measured<LengthUnit>;
 
 /** unit.mass */
-export const Mass = /*@__PURE__*/ defineMeasurement('mass', 0x13, {
+export const MeasuredMass = /*@__PURE__*/ defineMeasurement('mass', 0x13, {
   kilograms: { id: 0x00, linear: 1 },
   grams: { id: 0x01, linear: 0.001 },
   decigrams: { id: 0x02, linear: 0.0001 },
@@ -150,22 +150,22 @@ export const Mass = /*@__PURE__*/ defineMeasurement('mass', 0x13, {
   ounces_troy: { id: 0x0e, linear: 0.03110348 },
   slugs: { id: 0x0f, linear: 14.5939 },
 });
-export type MassUnit = keyof typeof Mass.units;
-export type Mass = Measured<MassUnit>;
+export type MassUnit = keyof typeof MeasuredMass.units;
+export type MeasuredMass = Measured<MassUnit>;
 
 /** unit.power */
-export const Power = /*@__PURE__*/ defineMeasurement('power', 0x14, {
+export const MeasuredPower = /*@__PURE__*/ defineMeasurement('power', 0x14, {
   watts: { id: 0x00, linear: 1 },
   milliwatts: { id: 0x01, linear: 0.001 },
   kilowatts: { id: 0x02, linear: 1000 },
   megawatts: { id: 0x03, linear: 1000000 },
   horsepower: { id: 0x0a, linear: 745.7 },
 });
-export type PowerUnit = keyof typeof Power.units;
-export type Power = Measured<PowerUnit>;
+export type PowerUnit = keyof typeof MeasuredPower.units;
+export type MeasuredPower = Measured<PowerUnit>;
 
 /** unit.pressure */
-export const Pressure = /*@__PURE__*/ defineMeasurement('pressure', 0x15, {
+export const MeasuredPressure = /*@__PURE__*/ defineMeasurement('pressure', 0x15, {
   pascals: { id: 0x00, linear: 1 },
   kilopascals: { id: 0x03, linear: 1000 },
   inches_of_mercury: { id: 0x05, linear: 3386.39 },
@@ -174,39 +174,39 @@ export const Pressure = /*@__PURE__*/ defineMeasurement('pressure', 0x15, {
   millimeters_of_mercury: { id: 0x08, linear: 133.322 },
   pounds_force_per_square_inch: { id: 0x09, linear: 6894.76 },
 });
-export type PressureUnit = keyof typeof Pressure.units;
-export type Pressure = Measured<PressureUnit>;
+export type PressureUnit = keyof typeof MeasuredPressure.units;
+export type MeasuredPressure = Measured<PressureUnit>;
 
 /** unit.speed */
-export const Speed = /*@__PURE__*/ defineMeasurement('speed', 0x16, {
+export const MeasuredSpeed = /*@__PURE__*/ defineMeasurement('speed', 0x16, {
   meters_per_second: { id: 0x00, linear: 1 },
   kilometers_per_hour: { id: 0x01, linear: 0.27777777777778 },
   miles_per_hour: { id: 0x02, linear: 0.44704 },
   knots: { id: 0x03, linear: 0.51444444444 },
 });
-export type SpeedUnit = keyof typeof Speed.units;
-export type Speed = Measured<SpeedUnit>;
+export type SpeedUnit = keyof typeof MeasuredSpeed.units;
+export type MeasuredSpeed = Measured<SpeedUnit>;
 
 /** unit.temperature */
-export const Temperature = /*@__PURE__*/ defineMeasurement('temperature', 0x17, {
+export const MeasuredTemperature = /*@__PURE__*/ defineMeasurement('temperature', 0x17, {
   kelvin: { id: 0x00, linear: 1 },
   celsius: { id: 0x01, linear: 1, constant: 273.15 },
   fahrenheit: { id: 0x02, linear: 0.555556, constant: 255.372222 },
 });
-export type TemperatureUnit = keyof typeof Temperature.units;
-export type Temperature = Measured<TemperatureUnit>;
+export type TemperatureUnit = keyof typeof MeasuredTemperature.units;
+export type MeasuredTemperature = Measured<TemperatureUnit>;
 
 /** unit.torque */
-export const Torque = /*@__PURE__*/ defineMeasurement('torque', 0x18, {
+export const MeasuredTorque = /*@__PURE__*/ defineMeasurement('torque', 0x18, {
   newton_meters: { id: 0x00, linear: 1 },
   newton_millimeters: { id: 0x01, linear: 0.001 },
   pound_feet: { id: 0x02, linear: 0.73756214927727 },
 });
-export type TorqueUnit = keyof typeof Torque.units;
-export type Torque = Measured<TorqueUnit>;
+export type TorqueUnit = keyof typeof MeasuredTorque.units;
+export type MeasuredTorque = Measured<TorqueUnit>;
 
 /** unit.volume */
-export const Volume = /*@__PURE__*/ defineMeasurement('volume', 0x19, {
+export const MeasuredVolume = /*@__PURE__*/ defineMeasurement('volume', 0x19, {
   liters: { id: 0x02, linear: 1 },
   milliliters: { id: 0x03, linear: 0.001 },
   centiliters: { id: 0x04, linear: 0.01 },
@@ -222,5 +222,5 @@ export const Volume = /*@__PURE__*/ defineMeasurement('volume', 0x19, {
   imperial_fluid_ounces: { id: 0x1a, linear: 0.0284130625 },
   imperial_gallons: { id: 0x1d, linear: 4.54609 },
 });
-export type VolumeUnit = keyof typeof Volume.units;
-export type Volume = Measured<VolumeUnit>;
+export type VolumeUnit = keyof typeof MeasuredVolume.units;
+export type MeasuredVolume = Measured<VolumeUnit>;
