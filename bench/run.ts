@@ -1,0 +1,158 @@
+/**
+ * `npm run bench`: auto-api-codec against @highmobility/auto-api-javascript@1.6.1, side by side in one process,
+ * on the same bytes (bench/fixtures.json). Prints a table and writes bench/results/latest.json.
+ *
+ * Operations: decode; decode + toJSON; encode (of a decoded message); fromJSON + encode. For the nested
+ * fixtures the official library returns nested states as bytes, so its decode + toJSON also parses each
+ * nested state again, since we decode them fully. The floor is a raw walk over the TLV framing, nothing else.
+ * Then: per-property cost of decode and encode for Doors messages of N timestamped positions.
+ */
+import { createRequire } from 'node:module';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { Bench } from 'tinybench';
+// The built package, as users run it (npm ci builds dist/).
+import { decode, encode, fromHex, fromJSON, toJSON } from '../dist/index.js';
+
+const require = createRequire(import.meta.url);
+// The official library, as a devDependency; its Command class is the whole API used here.
+const { Command } = require('@highmobility/auto-api-javascript') as {
+  Command: {
+    parse(bytes: number[] | Uint8Array): OfficialCommand;
+    fromJSON(json: unknown): OfficialCommand;
+  };
+};
+interface OfficialCommand {
+  toJSON(): unknown;
+  encode(): number[];
+}
+
+const here = import.meta.dirname;
+const fixtures = (JSON.parse(readFileSync(join(here, 'fixtures.json'), 'utf8')) as { fixtures: Array<{ name: string; hex: string }> }).fixtures;
+const quick = process.argv.includes('--quick');
+const time = quick ? 100 : 500;
+
+/** Nested capability states the official library leaves as bytes. */
+const NESTED = new Set(['states', 'multi_states', 'multi_commands']);
+
+function officialDecodeToJson(bytes: Uint8Array | number[]): unknown {
+  const json = Command.parse(bytes).toJSON() as Record<string, Record<string, Record<string, unknown>>>;
+  for (const body of Object.values(json)) {
+    for (const props of Object.values(body)) {
+      for (const [name, value] of Object.entries(props)) {
+        if (!NESTED.has(name) || !Array.isArray(value)) continue;
+        for (const item of value as Array<{ data?: number[] }>) {
+          if (item?.data) (item as { data: unknown }).data = officialDecodeToJson(item.data);
+        }
+      }
+    }
+  }
+  return json;
+}
+
+/** The floor: walk header, properties and components, reading only ids and sizes. */
+function tlvWalk(bytes: Uint8Array): number {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let sum = 0;
+  let p = 4;
+  while (p < bytes.length) {
+    const end = p + 3 + view.getUint16(p + 1);
+    sum += bytes[p]!;
+    for (let c = p + 3; c < end; c += 3 + view.getUint16(c + 1)) sum += bytes[c]!;
+    p = end;
+  }
+  return sum;
+}
+
+async function measure(tasks: Record<string, () => unknown>): Promise<Record<string, number>> {
+  const bench = new Bench({ time, warmup: true, warmupTime: time / 5 });
+  for (const [name, fn] of Object.entries(tasks)) bench.add(name, fn);
+  await bench.run();
+  const out: Record<string, number> = {};
+  for (const task of bench.tasks) {
+    const result = task.result as { latency?: { p50?: number } } | undefined;
+    if (result?.latency?.p50 === undefined) throw new Error(`${task.name} did not complete`);
+    out[task.name] = result.latency.p50 * 1e6; // median, ns
+  }
+  return out;
+}
+
+type Row = { fixture: string; operation: string; oursNs: number; officialNs: number; ratio: number };
+const rows: Row[] = [];
+const floors: Array<{ fixture: string; floorNs: number; decodeNs: number; multiple: number }> = [];
+const ops = ['decode', 'decode + toJSON', 'encode', 'fromJSON + encode'] as const;
+
+for (const f of fixtures) {
+  const bytes = fromHex(f.hex);
+  const plain = Array.from(bytes);
+  const message = decode(bytes);
+  const json = toJSON(message);
+  const officialCommand = Command.parse(plain);
+  const officialJson = officialCommand.toJSON();
+  const results = await measure({
+    'ours decode': () => decode(bytes),
+    'ours decode + toJSON': () => toJSON(decode(bytes)),
+    'ours encode': () => encode(message),
+    'ours fromJSON + encode': () => encode(fromJSON(json)),
+    'official decode': () => Command.parse(plain),
+    'official decode + toJSON': () => officialDecodeToJson(plain),
+    'official encode': () => officialCommand.encode(),
+    'official fromJSON + encode': () => Command.fromJSON(officialJson).encode(),
+    floor: () => tlvWalk(bytes),
+  });
+  for (const op of ops) {
+    const oursNs = results[`ours ${op}`]!;
+    const officialNs = results[`official ${op}`]!;
+    rows.push({ fixture: f.name, operation: op, oursNs, officialNs, ratio: officialNs / oursNs });
+  }
+  floors.push({ fixture: f.name, floorNs: results.floor!, decodeNs: results['ours decode']!, multiple: results['ours decode']! / results.floor! });
+}
+
+/** A Doors message with n positions, each with data and a timestamp component. */
+function doorsMessage(n: number): Uint8Array {
+  const stride = 19; // id, size, data component (3 + 2), timestamp component (3 + 8)
+  const out = new Uint8Array(4 + n * stride);
+  out.set([0x0d, 0x00, 0x20, 0x01]);
+  const view = new DataView(out.buffer);
+  for (let i = 0; i < n; i++) {
+    const p = 4 + i * stride;
+    out.set([0x04, 0x00, 0x10, 0x01, 0x00, 0x02, i % 4, i % 2, 0x02, 0x00, 0x08], p);
+    view.setBigUint64(p + 11, 1569857650000n + BigInt(i) * 1000n);
+  }
+  return out;
+}
+
+const scaling: Array<{ n: number; decodeNsPerProperty: number; encodeNsPerProperty: number; officialDecodeNsPerProperty?: number }> = [];
+for (const n of [10, 100, 1000, 3000]) {
+  const bytes = doorsMessage(n);
+  const message = decode(bytes);
+  const tasks: Record<string, () => unknown> = { decode: () => decode(bytes), encode: () => encode(message) };
+  const plain = Array.from(bytes);
+  if (n <= 1000) tasks.official = () => Command.parse(plain); // quadratic: 3,000 takes seconds per run
+  const r = await measure(tasks);
+  scaling.push({ n, decodeNsPerProperty: r.decode! / n, encodeNsPerProperty: r.encode! / n, officialDecodeNsPerProperty: r.official && r.official / n });
+}
+
+const fmt = (ns: number) => (ns >= 1e6 ? `${(ns / 1e6).toFixed(2)} ms` : ns >= 1e3 ? `${(ns / 1e3).toFixed(1)} µs` : `${ns.toFixed(0)} ns`);
+console.log(`\nNode ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'} x${cpus().length}; medians\n`);
+console.log('| fixture | operation | auto-api-codec | official 1.6.1 | ratio |');
+console.log('|---|---|---:|---:|---:|');
+for (const r of rows) console.log(`| ${r.fixture} | ${r.operation} | ${fmt(r.oursNs)} | ${fmt(r.officialNs)} | ${r.ratio.toFixed(0)}x |`);
+console.log('\n| fixture | raw TLV walk (floor) | our decode | decode / floor |');
+console.log('|---|---:|---:|---:|');
+for (const f of floors) console.log(`| ${f.fixture} | ${fmt(f.floorNs)} | ${fmt(f.decodeNs)} | ${f.multiple.toFixed(1)}x |`);
+console.log('\n| Doors positions N | decode per property | encode per property | official decode per property |');
+console.log('|---:|---:|---:|---:|');
+for (const s of scaling) {
+  console.log(`| ${s.n} | ${fmt(s.decodeNsPerProperty)} | ${fmt(s.encodeNsPerProperty)} | ${s.officialDecodeNsPerProperty ? fmt(s.officialDecodeNsPerProperty) : 'not run'} |`);
+}
+const at100 = scaling.find((s) => s.n === 100)!;
+const at3000 = scaling.find((s) => s.n === 3000)!;
+console.log(`\nper-property cost at 3,000 vs 100: decode ${(at3000.decodeNsPerProperty / at100.decodeNsPerProperty).toFixed(2)}x, encode ${(at3000.encodeNsPerProperty / at100.encodeNsPerProperty).toFixed(2)}x`);
+console.log(`slowest ratio against the official library: ${Math.min(...rows.map((r) => r.ratio)).toFixed(0)}x`);
+
+mkdirSync(join(here, 'results'), { recursive: true });
+const file = join(here, 'results', 'latest.json');
+writeFileSync(file, `${JSON.stringify({ node: process.version, cpu: cpus()[0]?.model, cores: cpus().length, date: new Date().toISOString(), rows, floors, scaling }, null, 2)}\n`);
+console.log(`wrote ${file}`);
