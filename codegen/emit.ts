@@ -309,12 +309,21 @@ export function emit(model: Model, options: EmitOptions): Map<string, string> {
     printStateFields(f, at, c.properties);
     f.print('}');
     printPropertyTable(f, at, 'properties', c.properties);
+    const property = f.use({ name: 'Property', from: `./${UNIVERSAL}.js`, typeOnly: true });
+    f.print('', `/** Stores a decoded property: one plain assignment per id. */`, `function store(s: ${c.tsName}, id: number, p: ${property}<never>): boolean {`, '  switch (id) {');
+    for (const p of [...c.properties, ...model.universal]) {
+      const key = `s.${p.nameCased}`;
+      f.print(`    case ${hex(p.id)}:`);
+      if (p.multiple) f.print(`      (${key} ??= []).push(p);`, '      return true;');
+      else f.print(`      if (${key} !== undefined) return false;`, `      ${key} = p;`, '      return true;');
+    }
+    f.print('  }', '  return false;', '}');
     const universal = f.use({ name: 'universalProperties', from: `./${UNIVERSAL}.js` });
     const failure = f.use({ name: 'FailureComponent', from: `./${UNIVERSAL}.js` });
     const availability = f.use({ name: 'AvailabilityComponent', from: `./${UNIVERSAL}.js` });
     f.print(
       '',
-      `export const ${c.tsName}Capability = /*@__PURE__*/ ${f.use(rt('defineCapability'))}(${hex(c.id, 4)}, ${q(c.name)}, properties, ${universal});`,
+      `export const ${c.tsName}Capability = /*@__PURE__*/ ${f.use(rt('defineCapability'))}(${hex(c.id, 4)}, ${q(c.name)}, properties, ${universal}, store);`,
       '',
       `export type ${c.tsName}Message = ${f.use(rt('TypedStateMessage', true))}<${q(c.name)}, ${c.tsName}> | ${f.use(rt('TypedRequestMessage', true))}<${q(c.name)}>;`,
       '',

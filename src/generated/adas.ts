@@ -52,7 +52,80 @@ const properties: PropertyCodec[] = [
   { id: 0x0c, name: 'launch_control', key: 'launchControl', multiple: false, value: ActiveState },
 ];
 
-export const AdasCapability = /*@__PURE__*/ defineCapability(0x006c, 'adas', properties, universalProperties);
+/** Stores a decoded property: one plain assignment per id. */
+function store(s: Adas, id: number, p: Property<never>): boolean {
+  switch (id) {
+    case 0x01:
+      if (s.status !== undefined) return false;
+      s.status = p;
+      return true;
+    case 0x02:
+      if (s.alertnessSystemStatus !== undefined) return false;
+      s.alertnessSystemStatus = p;
+      return true;
+    case 0x03:
+      if (s.forwardCollisionWarningSystem !== undefined) return false;
+      s.forwardCollisionWarningSystem = p;
+      return true;
+    case 0x04:
+      if (s.blindSpotWarningState !== undefined) return false;
+      s.blindSpotWarningState = p;
+      return true;
+    case 0x05:
+      if (s.blindSpotWarningSystemCoverage !== undefined) return false;
+      s.blindSpotWarningSystemCoverage = p;
+      return true;
+    case 0x06:
+      if (s.rearCrossWarningSystem !== undefined) return false;
+      s.rearCrossWarningSystem = p;
+      return true;
+    case 0x07:
+      if (s.automatedParkingBrake !== undefined) return false;
+      s.automatedParkingBrake = p;
+      return true;
+    case 0x08:
+      if (s.laneKeepAssistSystem !== undefined) return false;
+      s.laneKeepAssistSystem = p;
+      return true;
+    case 0x09:
+      (s.laneKeepAssistsStates ??= []).push(p);
+      return true;
+    case 0x0a:
+      (s.parkAssists ??= []).push(p);
+      return true;
+    case 0x0b:
+      if (s.blindSpotWarningSystem !== undefined) return false;
+      s.blindSpotWarningSystem = p;
+      return true;
+    case 0x0c:
+      if (s.launchControl !== undefined) return false;
+      s.launchControl = p;
+      return true;
+    case 0xa0:
+      if (s.nonce !== undefined) return false;
+      s.nonce = p;
+      return true;
+    case 0xa1:
+      if (s.vehicleSignature !== undefined) return false;
+      s.vehicleSignature = p;
+      return true;
+    case 0xa2:
+      if (s.timestamp !== undefined) return false;
+      s.timestamp = p;
+      return true;
+    case 0xa3:
+      if (s.vin !== undefined) return false;
+      s.vin = p;
+      return true;
+    case 0xa4:
+      if (s.brand !== undefined) return false;
+      s.brand = p;
+      return true;
+  }
+  return false;
+}
+
+export const AdasCapability = /*@__PURE__*/ defineCapability(0x006c, 'adas', properties, universalProperties, store);
 
 export type AdasMessage = TypedStateMessage<'adas', Adas> | TypedRequestMessage<'adas'>;
 

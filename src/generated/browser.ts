@@ -14,7 +14,38 @@ const properties: PropertyCodec[] = [
   { id: 0x01, name: 'url', key: 'url', multiple: false, value: string },
 ];
 
-export const BrowserCapability = /*@__PURE__*/ defineCapability(0x0049, 'browser', properties, universalProperties);
+/** Stores a decoded property: one plain assignment per id. */
+function store(s: Browser, id: number, p: Property<never>): boolean {
+  switch (id) {
+    case 0x01:
+      if (s.url !== undefined) return false;
+      s.url = p;
+      return true;
+    case 0xa0:
+      if (s.nonce !== undefined) return false;
+      s.nonce = p;
+      return true;
+    case 0xa1:
+      if (s.vehicleSignature !== undefined) return false;
+      s.vehicleSignature = p;
+      return true;
+    case 0xa2:
+      if (s.timestamp !== undefined) return false;
+      s.timestamp = p;
+      return true;
+    case 0xa3:
+      if (s.vin !== undefined) return false;
+      s.vin = p;
+      return true;
+    case 0xa4:
+      if (s.brand !== undefined) return false;
+      s.brand = p;
+      return true;
+  }
+  return false;
+}
+
+export const BrowserCapability = /*@__PURE__*/ defineCapability(0x0049, 'browser', properties, universalProperties, store);
 
 export type BrowserMessage = TypedStateMessage<'browser', Browser> | TypedRequestMessage<'browser'>;
 

@@ -18,7 +18,40 @@ const properties: PropertyCodec[] = [
   { id: 0x02, name: 'webhooks', key: 'webhooks', multiple: true, value: Webhook },
 ];
 
-export const CapabilitiesCapability = /*@__PURE__*/ defineCapability(0x0010, 'capabilities', properties, universalProperties);
+/** Stores a decoded property: one plain assignment per id. */
+function store(s: Capabilities, id: number, p: Property<never>): boolean {
+  switch (id) {
+    case 0x01:
+      (s.capabilities ??= []).push(p);
+      return true;
+    case 0x02:
+      (s.webhooks ??= []).push(p);
+      return true;
+    case 0xa0:
+      if (s.nonce !== undefined) return false;
+      s.nonce = p;
+      return true;
+    case 0xa1:
+      if (s.vehicleSignature !== undefined) return false;
+      s.vehicleSignature = p;
+      return true;
+    case 0xa2:
+      if (s.timestamp !== undefined) return false;
+      s.timestamp = p;
+      return true;
+    case 0xa3:
+      if (s.vin !== undefined) return false;
+      s.vin = p;
+      return true;
+    case 0xa4:
+      if (s.brand !== undefined) return false;
+      s.brand = p;
+      return true;
+  }
+  return false;
+}
+
+export const CapabilitiesCapability = /*@__PURE__*/ defineCapability(0x0010, 'capabilities', properties, universalProperties, store);
 
 export type CapabilitiesMessage = TypedStateMessage<'capabilities', Capabilities> | TypedRequestMessage<'capabilities'>;
 

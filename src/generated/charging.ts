@@ -354,7 +354,347 @@ const properties: PropertyCodec[] = [
   { id: 0x52, name: 'charging_voltage', key: 'chargingVoltage', multiple: false, value: MeasuredElectricPotentialDifference },
 ];
 
-export const ChargingCapability = /*@__PURE__*/ defineCapability(0x0023, 'charging', properties, universalProperties);
+/** Stores a decoded property: one plain assignment per id. */
+function store(s: Charging, id: number, p: Property<never>): boolean {
+  switch (id) {
+    case 0x02:
+      if (s.estimatedRange !== undefined) return false;
+      s.estimatedRange = p;
+      return true;
+    case 0x03:
+      if (s.batteryLevel !== undefined) return false;
+      s.batteryLevel = p;
+      return true;
+    case 0x04:
+      if (s.batteryCurrentAC !== undefined) return false;
+      s.batteryCurrentAC = p;
+      return true;
+    case 0x05:
+      if (s.batteryCurrentDC !== undefined) return false;
+      s.batteryCurrentDC = p;
+      return true;
+    case 0x06:
+      if (s.chargerVoltageAC !== undefined) return false;
+      s.chargerVoltageAC = p;
+      return true;
+    case 0x07:
+      if (s.chargerVoltageDC !== undefined) return false;
+      s.chargerVoltageDC = p;
+      return true;
+    case 0x08:
+      if (s.chargeLimit !== undefined) return false;
+      s.chargeLimit = p;
+      return true;
+    case 0x09:
+      if (s.timeToCompleteCharge !== undefined) return false;
+      s.timeToCompleteCharge = p;
+      return true;
+    case 0x0a:
+      if (s.chargingRateKW !== undefined) return false;
+      s.chargingRateKW = p;
+      return true;
+    case 0x0b:
+      if (s.chargePortState !== undefined) return false;
+      s.chargePortState = p;
+      return true;
+    case 0x0c:
+      if (s.chargeMode !== undefined) return false;
+      s.chargeMode = p;
+      return true;
+    case 0x0e:
+      if (s.maxChargingCurrent !== undefined) return false;
+      s.maxChargingCurrent = p;
+      return true;
+    case 0x0f:
+      if (s.plugType !== undefined) return false;
+      s.plugType = p;
+      return true;
+    case 0x10:
+      if (s.chargingWindowChosen !== undefined) return false;
+      s.chargingWindowChosen = p;
+      return true;
+    case 0x11:
+      (s.departureTimes ??= []).push(p);
+      return true;
+    case 0x13:
+      (s.reductionTimes ??= []).push(p);
+      return true;
+    case 0x14:
+      if (s.batteryTemperature !== undefined) return false;
+      s.batteryTemperature = p;
+      return true;
+    case 0x15:
+      (s.timers ??= []).push(p);
+      return true;
+    case 0x16:
+      if (s.pluggedIn !== undefined) return false;
+      s.pluggedIn = p;
+      return true;
+    case 0x17:
+      if (s.status !== undefined) return false;
+      s.status = p;
+      return true;
+    case 0x18:
+      if (s.chargingRate !== undefined) return false;
+      s.chargingRate = p;
+      return true;
+    case 0x19:
+      if (s.batteryCurrent !== undefined) return false;
+      s.batteryCurrent = p;
+      return true;
+    case 0x1a:
+      if (s.chargerVoltage !== undefined) return false;
+      s.chargerVoltage = p;
+      return true;
+    case 0x1b:
+      if (s.currentType !== undefined) return false;
+      s.currentType = p;
+      return true;
+    case 0x1c:
+      if (s.maxRange !== undefined) return false;
+      s.maxRange = p;
+      return true;
+    case 0x1d:
+      if (s.starterBatteryState !== undefined) return false;
+      s.starterBatteryState = p;
+      return true;
+    case 0x1e:
+      if (s.smartChargingStatus !== undefined) return false;
+      s.smartChargingStatus = p;
+      return true;
+    case 0x1f:
+      if (s.batteryLevelAtDeparture !== undefined) return false;
+      s.batteryLevelAtDeparture = p;
+      return true;
+    case 0x20:
+      if (s.preconditioningDepartureStatus !== undefined) return false;
+      s.preconditioningDepartureStatus = p;
+      return true;
+    case 0x21:
+      if (s.preconditioningImmediateStatus !== undefined) return false;
+      s.preconditioningImmediateStatus = p;
+      return true;
+    case 0x22:
+      if (s.preconditioningDepartureEnabled !== undefined) return false;
+      s.preconditioningDepartureEnabled = p;
+      return true;
+    case 0x23:
+      if (s.preconditioningError !== undefined) return false;
+      s.preconditioningError = p;
+      return true;
+    case 0x24:
+      if (s.batteryCapacity !== undefined) return false;
+      s.batteryCapacity = p;
+      return true;
+    case 0x25:
+      if (s.auxiliaryPower !== undefined) return false;
+      s.auxiliaryPower = p;
+      return true;
+    case 0x26:
+      if (s.chargingCompleteLock !== undefined) return false;
+      s.chargingCompleteLock = p;
+      return true;
+    case 0x27:
+      if (s.batteryMaxAvailable !== undefined) return false;
+      s.batteryMaxAvailable = p;
+      return true;
+    case 0x28:
+      if (s.chargingEndReason !== undefined) return false;
+      s.chargingEndReason = p;
+      return true;
+    case 0x29:
+      if (s.chargingPhases !== undefined) return false;
+      s.chargingPhases = p;
+      return true;
+    case 0x2a:
+      if (s.batteryEnergy !== undefined) return false;
+      s.batteryEnergy = p;
+      return true;
+    case 0x2b:
+      if (s.batteryEnergyChargable !== undefined) return false;
+      s.batteryEnergyChargable = p;
+      return true;
+    case 0x2c:
+      if (s.chargingSingleImmediate !== undefined) return false;
+      s.chargingSingleImmediate = p;
+      return true;
+    case 0x2d:
+      if (s.chargingTimeDisplay !== undefined) return false;
+      s.chargingTimeDisplay = p;
+      return true;
+    case 0x2e:
+      if (s.departureTimeDisplay !== undefined) return false;
+      s.departureTimeDisplay = p;
+      return true;
+    case 0x2f:
+      if (s.restriction !== undefined) return false;
+      s.restriction = p;
+      return true;
+    case 0x30:
+      if (s.limitStatus !== undefined) return false;
+      s.limitStatus = p;
+      return true;
+    case 0x31:
+      if (s.currentLimit !== undefined) return false;
+      s.currentLimit = p;
+      return true;
+    case 0x32:
+      if (s.smartChargingOption !== undefined) return false;
+      s.smartChargingOption = p;
+      return true;
+    case 0x33:
+      if (s.plugLockStatus !== undefined) return false;
+      s.plugLockStatus = p;
+      return true;
+    case 0x34:
+      if (s.flapLockStatus !== undefined) return false;
+      s.flapLockStatus = p;
+      return true;
+    case 0x35:
+      if (s.acousticLimit !== undefined) return false;
+      s.acousticLimit = p;
+      return true;
+    case 0x36:
+      if (s.minChargingCurrent !== undefined) return false;
+      s.minChargingCurrent = p;
+      return true;
+    case 0x37:
+      if (s.estimatedRangeTarget !== undefined) return false;
+      s.estimatedRangeTarget = p;
+      return true;
+    case 0x38:
+      if (s.fullyChargedEndTimes !== undefined) return false;
+      s.fullyChargedEndTimes = p;
+      return true;
+    case 0x39:
+      if (s.preconditioningScheduledTime !== undefined) return false;
+      s.preconditioningScheduledTime = p;
+      return true;
+    case 0x3a:
+      if (s.preconditioningRemainingTime !== undefined) return false;
+      s.preconditioningRemainingTime = p;
+      return true;
+    case 0x3b:
+      if (s.batteryVoltage !== undefined) return false;
+      s.batteryVoltage = p;
+      return true;
+    case 0x3c:
+      if (s.batteryTempretatureExtremes !== undefined) return false;
+      s.batteryTempretatureExtremes = p;
+      return true;
+    case 0x3d:
+      if (s.batteryTemperatureControlDemand !== undefined) return false;
+      s.batteryTemperatureControlDemand = p;
+      return true;
+    case 0x3e:
+      if (s.chargingCurrent !== undefined) return false;
+      s.chargingCurrent = p;
+      return true;
+    case 0x3f:
+      if (s.batteryStatus !== undefined) return false;
+      s.batteryStatus = p;
+      return true;
+    case 0x40:
+      if (s.batteryLed !== undefined) return false;
+      s.batteryLed = p;
+      return true;
+    case 0x41:
+      if (s.batteryCoolingTemperature !== undefined) return false;
+      s.batteryCoolingTemperature = p;
+      return true;
+    case 0x42:
+      if (s.batteryTemperatureExtremes !== undefined) return false;
+      s.batteryTemperatureExtremes = p;
+      return true;
+    case 0x43:
+      if (s.drivingModePHEV !== undefined) return false;
+      s.drivingModePHEV = p;
+      return true;
+    case 0x44:
+      if (s.batteryChargeType !== undefined) return false;
+      s.batteryChargeType = p;
+      return true;
+    case 0x45:
+      if (s.distanceToCompleteCharge !== undefined) return false;
+      s.distanceToCompleteCharge = p;
+      return true;
+    case 0x46:
+      if (s.batteryChargeTransferEvent !== undefined) return false;
+      s.batteryChargeTransferEvent = p;
+      return true;
+    case 0x47:
+      if (s.stationStatus !== undefined) return false;
+      s.stationStatus = p;
+      return true;
+    case 0x48:
+      if (s.stationPowerType !== undefined) return false;
+      s.stationPowerType = p;
+      return true;
+    case 0x49:
+      if (s.stationDisplayedStatus !== undefined) return false;
+      s.stationDisplayedStatus = p;
+      return true;
+    case 0x4a:
+      if (s.batteryPerformanceStatus !== undefined) return false;
+      s.batteryPerformanceStatus = p;
+      return true;
+    case 0x4b:
+      if (s.hybridOperatingMode !== undefined) return false;
+      s.hybridOperatingMode = p;
+      return true;
+    case 0x4c:
+      if (s.chargerPower !== undefined) return false;
+      s.chargerPower = p;
+      return true;
+    case 0x4d:
+      if (s.conservingCharge !== undefined) return false;
+      s.conservingCharge = p;
+      return true;
+    case 0x4e:
+      if (s.chargingRateDistance !== undefined) return false;
+      s.chargingRateDistance = p;
+      return true;
+    case 0x4f:
+      if (s.chargingScenario !== undefined) return false;
+      s.chargingScenario = p;
+      return true;
+    case 0x50:
+      if (s.stateOfHealth !== undefined) return false;
+      s.stateOfHealth = p;
+      return true;
+    case 0x51:
+      if (s.distanceSinceCharging !== undefined) return false;
+      s.distanceSinceCharging = p;
+      return true;
+    case 0x52:
+      if (s.chargingVoltage !== undefined) return false;
+      s.chargingVoltage = p;
+      return true;
+    case 0xa0:
+      if (s.nonce !== undefined) return false;
+      s.nonce = p;
+      return true;
+    case 0xa1:
+      if (s.vehicleSignature !== undefined) return false;
+      s.vehicleSignature = p;
+      return true;
+    case 0xa2:
+      if (s.timestamp !== undefined) return false;
+      s.timestamp = p;
+      return true;
+    case 0xa3:
+      if (s.vin !== undefined) return false;
+      s.vin = p;
+      return true;
+    case 0xa4:
+      if (s.brand !== undefined) return false;
+      s.brand = p;
+      return true;
+  }
+  return false;
+}
+
+export const ChargingCapability = /*@__PURE__*/ defineCapability(0x0023, 'charging', properties, universalProperties, store);
 
 export type ChargingMessage = TypedStateMessage<'charging', Charging> | TypedRequestMessage<'charging'>;
 

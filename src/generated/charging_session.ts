@@ -55,7 +55,88 @@ const properties: PropertyCodec[] = [
   { id: 0x0e, name: 'location', key: 'location', multiple: false, value: ChargingLocation },
 ];
 
-export const ChargingSessionCapability = /*@__PURE__*/ defineCapability(0x006d, 'charging_session', properties, universalProperties);
+/** Stores a decoded property: one plain assignment per id. */
+function store(s: ChargingSession, id: number, p: Property<never>): boolean {
+  switch (id) {
+    case 0x01:
+      (s.publicChargingPoints ??= []).push(p);
+      return true;
+    case 0x02:
+      if (s.displayedStateOfCharge !== undefined) return false;
+      s.displayedStateOfCharge = p;
+      return true;
+    case 0x03:
+      if (s.displayedStartStateOfCharge !== undefined) return false;
+      s.displayedStartStateOfCharge = p;
+      return true;
+    case 0x04:
+      (s.businessErrors ??= []).push(p);
+      return true;
+    case 0x05:
+      if (s.timeZone !== undefined) return false;
+      s.timeZone = p;
+      return true;
+    case 0x06:
+      if (s.startTime !== undefined) return false;
+      s.startTime = p;
+      return true;
+    case 0x07:
+      if (s.endTime !== undefined) return false;
+      s.endTime = p;
+      return true;
+    case 0x08:
+      if (s.totalChargingDuration !== undefined) return false;
+      s.totalChargingDuration = p;
+      return true;
+    case 0x09:
+      if (s.calculatedEnergyCharged !== undefined) return false;
+      s.calculatedEnergyCharged = p;
+      return true;
+    case 0x0a:
+      if (s.energyCharged !== undefined) return false;
+      s.energyCharged = p;
+      return true;
+    case 0x0b:
+      if (s.preconditioningState !== undefined) return false;
+      s.preconditioningState = p;
+      return true;
+    case 0x0c:
+      if (s.odometer !== undefined) return false;
+      s.odometer = p;
+      return true;
+    case 0x0d:
+      if (s.chargingCost !== undefined) return false;
+      s.chargingCost = p;
+      return true;
+    case 0x0e:
+      if (s.location !== undefined) return false;
+      s.location = p;
+      return true;
+    case 0xa0:
+      if (s.nonce !== undefined) return false;
+      s.nonce = p;
+      return true;
+    case 0xa1:
+      if (s.vehicleSignature !== undefined) return false;
+      s.vehicleSignature = p;
+      return true;
+    case 0xa2:
+      if (s.timestamp !== undefined) return false;
+      s.timestamp = p;
+      return true;
+    case 0xa3:
+      if (s.vin !== undefined) return false;
+      s.vin = p;
+      return true;
+    case 0xa4:
+      if (s.brand !== undefined) return false;
+      s.brand = p;
+      return true;
+  }
+  return false;
+}
+
+export const ChargingSessionCapability = /*@__PURE__*/ defineCapability(0x006d, 'charging_session', properties, universalProperties, store);
 
 export type ChargingSessionMessage = TypedStateMessage<'charging_session', ChargingSession> | TypedRequestMessage<'charging_session'>;
 

@@ -41,7 +41,63 @@ const properties: PropertyCodec[] = [
   { id: 0x0a, name: 'minimum_chassis_position', key: 'minimumChassisPosition', multiple: false, value: MeasuredLength },
 ];
 
-export const ChassisSettingsCapability = /*@__PURE__*/ defineCapability(0x0053, 'chassis_settings', properties, universalProperties);
+/** Stores a decoded property: one plain assignment per id. */
+function store(s: ChassisSettings, id: number, p: Property<never>): boolean {
+  switch (id) {
+    case 0x01:
+      if (s.drivingMode !== undefined) return false;
+      s.drivingMode = p;
+      return true;
+    case 0x02:
+      if (s.sportChrono !== undefined) return false;
+      s.sportChrono = p;
+      return true;
+    case 0x05:
+      (s.currentSpringRates ??= []).push(p);
+      return true;
+    case 0x06:
+      (s.maximumSpringRates ??= []).push(p);
+      return true;
+    case 0x07:
+      (s.minimumSpringRates ??= []).push(p);
+      return true;
+    case 0x08:
+      if (s.currentChassisPosition !== undefined) return false;
+      s.currentChassisPosition = p;
+      return true;
+    case 0x09:
+      if (s.maximumChassisPosition !== undefined) return false;
+      s.maximumChassisPosition = p;
+      return true;
+    case 0x0a:
+      if (s.minimumChassisPosition !== undefined) return false;
+      s.minimumChassisPosition = p;
+      return true;
+    case 0xa0:
+      if (s.nonce !== undefined) return false;
+      s.nonce = p;
+      return true;
+    case 0xa1:
+      if (s.vehicleSignature !== undefined) return false;
+      s.vehicleSignature = p;
+      return true;
+    case 0xa2:
+      if (s.timestamp !== undefined) return false;
+      s.timestamp = p;
+      return true;
+    case 0xa3:
+      if (s.vin !== undefined) return false;
+      s.vin = p;
+      return true;
+    case 0xa4:
+      if (s.brand !== undefined) return false;
+      s.brand = p;
+      return true;
+  }
+  return false;
+}
+
+export const ChassisSettingsCapability = /*@__PURE__*/ defineCapability(0x0053, 'chassis_settings', properties, universalProperties, store);
 
 export type ChassisSettingsMessage = TypedStateMessage<'chassis_settings', ChassisSettings> | TypedRequestMessage<'chassis_settings'>;
 

@@ -52,7 +52,85 @@ const properties: PropertyCodec[] = [
   { id: 0x0e, name: 'air_conditioner_compressor_power', key: 'airConditionerCompressorPower', multiple: false, value: MeasuredPower },
 ];
 
-export const ClimateCapability = /*@__PURE__*/ defineCapability(0x0024, 'climate', properties, universalProperties);
+/** Stores a decoded property: one plain assignment per id. */
+function store(s: Climate, id: number, p: Property<never>): boolean {
+  switch (id) {
+    case 0x01:
+      if (s.insideTemperature !== undefined) return false;
+      s.insideTemperature = p;
+      return true;
+    case 0x02:
+      if (s.outsideTemperature !== undefined) return false;
+      s.outsideTemperature = p;
+      return true;
+    case 0x03:
+      if (s.driverTemperatureSetting !== undefined) return false;
+      s.driverTemperatureSetting = p;
+      return true;
+    case 0x04:
+      if (s.passengerTemperatureSetting !== undefined) return false;
+      s.passengerTemperatureSetting = p;
+      return true;
+    case 0x05:
+      if (s.hvacState !== undefined) return false;
+      s.hvacState = p;
+      return true;
+    case 0x06:
+      if (s.defoggingState !== undefined) return false;
+      s.defoggingState = p;
+      return true;
+    case 0x07:
+      if (s.defrostingState !== undefined) return false;
+      s.defrostingState = p;
+      return true;
+    case 0x08:
+      if (s.ionisingState !== undefined) return false;
+      s.ionisingState = p;
+      return true;
+    case 0x09:
+      if (s.defrostingTemperatureSetting !== undefined) return false;
+      s.defrostingTemperatureSetting = p;
+      return true;
+    case 0x0b:
+      (s.hvacWeekdayStartingTimes ??= []).push(p);
+      return true;
+    case 0x0c:
+      if (s.rearTemperatureSetting !== undefined) return false;
+      s.rearTemperatureSetting = p;
+      return true;
+    case 0x0d:
+      if (s.humidity !== undefined) return false;
+      s.humidity = p;
+      return true;
+    case 0x0e:
+      if (s.airConditionerCompressorPower !== undefined) return false;
+      s.airConditionerCompressorPower = p;
+      return true;
+    case 0xa0:
+      if (s.nonce !== undefined) return false;
+      s.nonce = p;
+      return true;
+    case 0xa1:
+      if (s.vehicleSignature !== undefined) return false;
+      s.vehicleSignature = p;
+      return true;
+    case 0xa2:
+      if (s.timestamp !== undefined) return false;
+      s.timestamp = p;
+      return true;
+    case 0xa3:
+      if (s.vin !== undefined) return false;
+      s.vin = p;
+      return true;
+    case 0xa4:
+      if (s.brand !== undefined) return false;
+      s.brand = p;
+      return true;
+  }
+  return false;
+}
+
+export const ClimateCapability = /*@__PURE__*/ defineCapability(0x0024, 'climate', properties, universalProperties, store);
 
 export type ClimateMessage = TypedStateMessage<'climate', Climate> | TypedRequestMessage<'climate'>;
 

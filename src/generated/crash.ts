@@ -51,7 +51,60 @@ const properties: PropertyCodec[] = [
   { id: 0x07, name: 'status', key: 'status', multiple: false, value: CrashStatus },
 ];
 
-export const CrashCapability = /*@__PURE__*/ defineCapability(0x006b, 'crash', properties, universalProperties);
+/** Stores a decoded property: one plain assignment per id. */
+function store(s: Crash, id: number, p: Property<never>): boolean {
+  switch (id) {
+    case 0x01:
+      (s.incidents ??= []).push(p);
+      return true;
+    case 0x02:
+      if (s.type !== undefined) return false;
+      s.type = p;
+      return true;
+    case 0x03:
+      if (s.tippedState !== undefined) return false;
+      s.tippedState = p;
+      return true;
+    case 0x04:
+      if (s.automaticECall !== undefined) return false;
+      s.automaticECall = p;
+      return true;
+    case 0x05:
+      if (s.severity !== undefined) return false;
+      s.severity = p;
+      return true;
+    case 0x06:
+      (s.impactZone ??= []).push(p);
+      return true;
+    case 0x07:
+      if (s.status !== undefined) return false;
+      s.status = p;
+      return true;
+    case 0xa0:
+      if (s.nonce !== undefined) return false;
+      s.nonce = p;
+      return true;
+    case 0xa1:
+      if (s.vehicleSignature !== undefined) return false;
+      s.vehicleSignature = p;
+      return true;
+    case 0xa2:
+      if (s.timestamp !== undefined) return false;
+      s.timestamp = p;
+      return true;
+    case 0xa3:
+      if (s.vin !== undefined) return false;
+      s.vin = p;
+      return true;
+    case 0xa4:
+      if (s.brand !== undefined) return false;
+      s.brand = p;
+      return true;
+  }
+  return false;
+}
+
+export const CrashCapability = /*@__PURE__*/ defineCapability(0x006b, 'crash', properties, universalProperties, store);
 
 export type CrashMessage = TypedStateMessage<'crash', Crash> | TypedRequestMessage<'crash'>;
 

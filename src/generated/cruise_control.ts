@@ -32,7 +32,54 @@ const properties: PropertyCodec[] = [
   { id: 0x05, name: 'acc_target_speed', key: 'accTargetSpeed', multiple: false, value: MeasuredSpeed },
 ];
 
-export const CruiseControlCapability = /*@__PURE__*/ defineCapability(0x0062, 'cruise_control', properties, universalProperties);
+/** Stores a decoded property: one plain assignment per id. */
+function store(s: CruiseControl, id: number, p: Property<never>): boolean {
+  switch (id) {
+    case 0x01:
+      if (s.cruiseControl !== undefined) return false;
+      s.cruiseControl = p;
+      return true;
+    case 0x02:
+      if (s.limiter !== undefined) return false;
+      s.limiter = p;
+      return true;
+    case 0x03:
+      if (s.targetSpeed !== undefined) return false;
+      s.targetSpeed = p;
+      return true;
+    case 0x04:
+      if (s.adaptiveCruiseControl !== undefined) return false;
+      s.adaptiveCruiseControl = p;
+      return true;
+    case 0x05:
+      if (s.accTargetSpeed !== undefined) return false;
+      s.accTargetSpeed = p;
+      return true;
+    case 0xa0:
+      if (s.nonce !== undefined) return false;
+      s.nonce = p;
+      return true;
+    case 0xa1:
+      if (s.vehicleSignature !== undefined) return false;
+      s.vehicleSignature = p;
+      return true;
+    case 0xa2:
+      if (s.timestamp !== undefined) return false;
+      s.timestamp = p;
+      return true;
+    case 0xa3:
+      if (s.vin !== undefined) return false;
+      s.vin = p;
+      return true;
+    case 0xa4:
+      if (s.brand !== undefined) return false;
+      s.brand = p;
+      return true;
+  }
+  return false;
+}
+
+export const CruiseControlCapability = /*@__PURE__*/ defineCapability(0x0062, 'cruise_control', properties, universalProperties, store);
 
 export type CruiseControlMessage = TypedStateMessage<'cruise_control', CruiseControl> | TypedRequestMessage<'cruise_control'>;
 

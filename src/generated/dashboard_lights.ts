@@ -25,7 +25,43 @@ const properties: PropertyCodec[] = [
   { id: 0x03, name: 'dynamic_warnings', key: 'dynamicWarnings', multiple: true, value: DynamicWarning },
 ];
 
-export const DashboardLightsCapability = /*@__PURE__*/ defineCapability(0x0061, 'dashboard_lights', properties, universalProperties);
+/** Stores a decoded property: one plain assignment per id. */
+function store(s: DashboardLights, id: number, p: Property<never>): boolean {
+  switch (id) {
+    case 0x01:
+      (s.dashboardLights ??= []).push(p);
+      return true;
+    case 0x02:
+      (s.bulbFailures ??= []).push(p);
+      return true;
+    case 0x03:
+      (s.dynamicWarnings ??= []).push(p);
+      return true;
+    case 0xa0:
+      if (s.nonce !== undefined) return false;
+      s.nonce = p;
+      return true;
+    case 0xa1:
+      if (s.vehicleSignature !== undefined) return false;
+      s.vehicleSignature = p;
+      return true;
+    case 0xa2:
+      if (s.timestamp !== undefined) return false;
+      s.timestamp = p;
+      return true;
+    case 0xa3:
+      if (s.vin !== undefined) return false;
+      s.vin = p;
+      return true;
+    case 0xa4:
+      if (s.brand !== undefined) return false;
+      s.brand = p;
+      return true;
+  }
+  return false;
+}
+
+export const DashboardLightsCapability = /*@__PURE__*/ defineCapability(0x0061, 'dashboard_lights', properties, universalProperties, store);
 
 export type DashboardLightsMessage = TypedStateMessage<'dashboard_lights', DashboardLights> | TypedRequestMessage<'dashboard_lights'>;
 

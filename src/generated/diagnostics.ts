@@ -193,7 +193,247 @@ const properties: PropertyCodec[] = [
   { id: 0x3c, name: 'secondary_energy_level', key: 'secondaryEnergyLevel', multiple: false, value: double },
 ];
 
-export const DiagnosticsCapability = /*@__PURE__*/ defineCapability(0x0033, 'diagnostics', properties, universalProperties);
+/** Stores a decoded property: one plain assignment per id. */
+function store(s: Diagnostics, id: number, p: Property<never>): boolean {
+  switch (id) {
+    case 0x01:
+      if (s.mileage !== undefined) return false;
+      s.mileage = p;
+      return true;
+    case 0x02:
+      if (s.engineOilTemperature !== undefined) return false;
+      s.engineOilTemperature = p;
+      return true;
+    case 0x03:
+      if (s.speed !== undefined) return false;
+      s.speed = p;
+      return true;
+    case 0x04:
+      if (s.engineRPM !== undefined) return false;
+      s.engineRPM = p;
+      return true;
+    case 0x05:
+      if (s.fuelLevel !== undefined) return false;
+      s.fuelLevel = p;
+      return true;
+    case 0x06:
+      if (s.estimatedRange !== undefined) return false;
+      s.estimatedRange = p;
+      return true;
+    case 0x09:
+      if (s.washerFluidLevel !== undefined) return false;
+      s.washerFluidLevel = p;
+      return true;
+    case 0x0b:
+      if (s.batteryVoltage !== undefined) return false;
+      s.batteryVoltage = p;
+      return true;
+    case 0x0c:
+      if (s.adBlueLevel !== undefined) return false;
+      s.adBlueLevel = p;
+      return true;
+    case 0x0d:
+      if (s.distanceSinceReset !== undefined) return false;
+      s.distanceSinceReset = p;
+      return true;
+    case 0x0e:
+      if (s.distanceSinceStart !== undefined) return false;
+      s.distanceSinceStart = p;
+      return true;
+    case 0x0f:
+      if (s.fuelVolume !== undefined) return false;
+      s.fuelVolume = p;
+      return true;
+    case 0x10:
+      if (s.antiLockBraking !== undefined) return false;
+      s.antiLockBraking = p;
+      return true;
+    case 0x11:
+      if (s.engineCoolantTemperature !== undefined) return false;
+      s.engineCoolantTemperature = p;
+      return true;
+    case 0x12:
+      if (s.engineTotalOperatingHours !== undefined) return false;
+      s.engineTotalOperatingHours = p;
+      return true;
+    case 0x13:
+      if (s.engineTotalFuelConsumption !== undefined) return false;
+      s.engineTotalFuelConsumption = p;
+      return true;
+    case 0x14:
+      if (s.brakeFluidLevel !== undefined) return false;
+      s.brakeFluidLevel = p;
+      return true;
+    case 0x15:
+      if (s.engineTorque !== undefined) return false;
+      s.engineTorque = p;
+      return true;
+    case 0x16:
+      if (s.engineLoad !== undefined) return false;
+      s.engineLoad = p;
+      return true;
+    case 0x17:
+      if (s.wheelBasedSpeed !== undefined) return false;
+      s.wheelBasedSpeed = p;
+      return true;
+    case 0x18:
+      if (s.batteryLevel !== undefined) return false;
+      s.batteryLevel = p;
+      return true;
+    case 0x19:
+      (s.checkControlMessages ??= []).push(p);
+      return true;
+    case 0x1a:
+      (s.tirePressures ??= []).push(p);
+      return true;
+    case 0x1b:
+      (s.tireTemperatures ??= []).push(p);
+      return true;
+    case 0x1c:
+      (s.wheelRPMs ??= []).push(p);
+      return true;
+    case 0x1d:
+      (s.troubleCodes ??= []).push(p);
+      return true;
+    case 0x1e:
+      if (s.mileageMeters !== undefined) return false;
+      s.mileageMeters = p;
+      return true;
+    case 0x1f:
+      if (s.odometer !== undefined) return false;
+      s.odometer = p;
+      return true;
+    case 0x20:
+      if (s.engineTotalOperatingTime !== undefined) return false;
+      s.engineTotalOperatingTime = p;
+      return true;
+    case 0x21:
+      (s.tirePressureStatuses ??= []).push(p);
+      return true;
+    case 0x22:
+      if (s.brakeLiningWearPreWarning !== undefined) return false;
+      s.brakeLiningWearPreWarning = p;
+      return true;
+    case 0x23:
+      if (s.engineOilLifeRemaining !== undefined) return false;
+      s.engineOilLifeRemaining = p;
+      return true;
+    case 0x24:
+      (s.oemTroubleCodeValues ??= []).push(p);
+      return true;
+    case 0x25:
+      if (s.dieselExhaustFluidRange !== undefined) return false;
+      s.dieselExhaustFluidRange = p;
+      return true;
+    case 0x26:
+      if (s.dieselParticulateFilterSootLevel !== undefined) return false;
+      s.dieselParticulateFilterSootLevel = p;
+      return true;
+    case 0x27:
+      (s.confirmedTroubleCodes ??= []).push(p);
+      return true;
+    case 0x28:
+      (s.dieselExhaustFilterStatus ??= []).push(p);
+      return true;
+    case 0x2a:
+      if (s.engineTotalIdleOperatingTime !== undefined) return false;
+      s.engineTotalIdleOperatingTime = p;
+      return true;
+    case 0x2b:
+      if (s.engineOilAmount !== undefined) return false;
+      s.engineOilAmount = p;
+      return true;
+    case 0x2c:
+      if (s.engineOilLevel !== undefined) return false;
+      s.engineOilLevel = p;
+      return true;
+    case 0x2d:
+      if (s.estimatedSecondaryPowertrainRange !== undefined) return false;
+      s.estimatedSecondaryPowertrainRange = p;
+      return true;
+    case 0x2e:
+      if (s.fuelLevelAccuracy !== undefined) return false;
+      s.fuelLevelAccuracy = p;
+      return true;
+    case 0x2f:
+      (s.tirePressuresTargets ??= []).push(p);
+      return true;
+    case 0x30:
+      (s.tirePressuresDifferences ??= []).push(p);
+      return true;
+    case 0x31:
+      if (s.backupBatteryRemainingTime !== undefined) return false;
+      s.backupBatteryRemainingTime = p;
+      return true;
+    case 0x32:
+      if (s.engineCoolantFluidLevel !== undefined) return false;
+      s.engineCoolantFluidLevel = p;
+      return true;
+    case 0x33:
+      if (s.engineOilFluidLevel !== undefined) return false;
+      s.engineOilFluidLevel = p;
+      return true;
+    case 0x34:
+      if (s.engineOilPressureLevel !== undefined) return false;
+      s.engineOilPressureLevel = p;
+      return true;
+    case 0x35:
+      if (s.engineTimeToNextService !== undefined) return false;
+      s.engineTimeToNextService = p;
+      return true;
+    case 0x36:
+      if (s.lowVoltageBatteryChargeLevel !== undefined) return false;
+      s.lowVoltageBatteryChargeLevel = p;
+      return true;
+    case 0x37:
+      if (s.engineOilServiceStatus !== undefined) return false;
+      s.engineOilServiceStatus = p;
+      return true;
+    case 0x38:
+      if (s.passengerAirbagStatus !== undefined) return false;
+      s.passengerAirbagStatus = p;
+      return true;
+    case 0x39:
+      if (s.estimatedPrimaryPowertrainRange !== undefined) return false;
+      s.estimatedPrimaryPowertrainRange = p;
+      return true;
+    case 0x3a:
+      if (s.estimatedMixedPowertrainRange !== undefined) return false;
+      s.estimatedMixedPowertrainRange = p;
+      return true;
+    case 0x3b:
+      if (s.primaryEnergyLevel !== undefined) return false;
+      s.primaryEnergyLevel = p;
+      return true;
+    case 0x3c:
+      if (s.secondaryEnergyLevel !== undefined) return false;
+      s.secondaryEnergyLevel = p;
+      return true;
+    case 0xa0:
+      if (s.nonce !== undefined) return false;
+      s.nonce = p;
+      return true;
+    case 0xa1:
+      if (s.vehicleSignature !== undefined) return false;
+      s.vehicleSignature = p;
+      return true;
+    case 0xa2:
+      if (s.timestamp !== undefined) return false;
+      s.timestamp = p;
+      return true;
+    case 0xa3:
+      if (s.vin !== undefined) return false;
+      s.vin = p;
+      return true;
+    case 0xa4:
+      if (s.brand !== undefined) return false;
+      s.brand = p;
+      return true;
+  }
+  return false;
+}
+
+export const DiagnosticsCapability = /*@__PURE__*/ defineCapability(0x0033, 'diagnostics', properties, universalProperties, store);
 
 export type DiagnosticsMessage = TypedStateMessage<'diagnostics', Diagnostics> | TypedRequestMessage<'diagnostics'>;
 

@@ -27,7 +27,51 @@ const properties: PropertyCodec[] = [
   { id: 0x06, name: 'locks_state', key: 'locksState', multiple: false, value: LockState },
 ];
 
-export const DoorsCapability = /*@__PURE__*/ defineCapability(0x0020, 'doors', properties, universalProperties);
+/** Stores a decoded property: one plain assignment per id. */
+function store(s: Doors, id: number, p: Property<never>): boolean {
+  switch (id) {
+    case 0x02:
+      (s.insideLocks ??= []).push(p);
+      return true;
+    case 0x03:
+      (s.locks ??= []).push(p);
+      return true;
+    case 0x04:
+      (s.positions ??= []).push(p);
+      return true;
+    case 0x05:
+      if (s.insideLocksState !== undefined) return false;
+      s.insideLocksState = p;
+      return true;
+    case 0x06:
+      if (s.locksState !== undefined) return false;
+      s.locksState = p;
+      return true;
+    case 0xa0:
+      if (s.nonce !== undefined) return false;
+      s.nonce = p;
+      return true;
+    case 0xa1:
+      if (s.vehicleSignature !== undefined) return false;
+      s.vehicleSignature = p;
+      return true;
+    case 0xa2:
+      if (s.timestamp !== undefined) return false;
+      s.timestamp = p;
+      return true;
+    case 0xa3:
+      if (s.vin !== undefined) return false;
+      s.vin = p;
+      return true;
+    case 0xa4:
+      if (s.brand !== undefined) return false;
+      s.brand = p;
+      return true;
+  }
+  return false;
+}
+
+export const DoorsCapability = /*@__PURE__*/ defineCapability(0x0020, 'doors', properties, universalProperties, store);
 
 export type DoorsMessage = TypedStateMessage<'doors', Doors> | TypedRequestMessage<'doors'>;
 

@@ -18,7 +18,38 @@ const properties: PropertyCodec[] = [
   { id: 0x01, name: 'detected_fatigue_level', key: 'detectedFatigueLevel', multiple: false, value: DriverFatigueDetectedFatigueLevel },
 ];
 
-export const DriverFatigueCapability = /*@__PURE__*/ defineCapability(0x0041, 'driver_fatigue', properties, universalProperties);
+/** Stores a decoded property: one plain assignment per id. */
+function store(s: DriverFatigue, id: number, p: Property<never>): boolean {
+  switch (id) {
+    case 0x01:
+      if (s.detectedFatigueLevel !== undefined) return false;
+      s.detectedFatigueLevel = p;
+      return true;
+    case 0xa0:
+      if (s.nonce !== undefined) return false;
+      s.nonce = p;
+      return true;
+    case 0xa1:
+      if (s.vehicleSignature !== undefined) return false;
+      s.vehicleSignature = p;
+      return true;
+    case 0xa2:
+      if (s.timestamp !== undefined) return false;
+      s.timestamp = p;
+      return true;
+    case 0xa3:
+      if (s.vin !== undefined) return false;
+      s.vin = p;
+      return true;
+    case 0xa4:
+      if (s.brand !== undefined) return false;
+      s.brand = p;
+      return true;
+  }
+  return false;
+}
+
+export const DriverFatigueCapability = /*@__PURE__*/ defineCapability(0x0041, 'driver_fatigue', properties, universalProperties, store);
 
 export type DriverFatigueMessage = TypedStateMessage<'driver_fatigue', DriverFatigue> | TypedRequestMessage<'driver_fatigue'>;
 

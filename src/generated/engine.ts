@@ -48,7 +48,70 @@ const properties: PropertyCodec[] = [
   { id: 0x09, name: 'limp_mode', key: 'limpMode', multiple: false, value: ActiveState },
 ];
 
-export const EngineCapability = /*@__PURE__*/ defineCapability(0x0069, 'engine', properties, universalProperties);
+/** Stores a decoded property: one plain assignment per id. */
+function store(s: Engine, id: number, p: Property<never>): boolean {
+  switch (id) {
+    case 0x01:
+      if (s.status !== undefined) return false;
+      s.status = p;
+      return true;
+    case 0x02:
+      if (s.startStopState !== undefined) return false;
+      s.startStopState = p;
+      return true;
+    case 0x03:
+      if (s.startStopEnabled !== undefined) return false;
+      s.startStopEnabled = p;
+      return true;
+    case 0x04:
+      if (s.preconditioningEnabled !== undefined) return false;
+      s.preconditioningEnabled = p;
+      return true;
+    case 0x05:
+      if (s.preconditioningActive !== undefined) return false;
+      s.preconditioningActive = p;
+      return true;
+    case 0x06:
+      if (s.preconditioningRemainingTime !== undefined) return false;
+      s.preconditioningRemainingTime = p;
+      return true;
+    case 0x07:
+      if (s.preconditioningError !== undefined) return false;
+      s.preconditioningError = p;
+      return true;
+    case 0x08:
+      if (s.preconditioningStatus !== undefined) return false;
+      s.preconditioningStatus = p;
+      return true;
+    case 0x09:
+      if (s.limpMode !== undefined) return false;
+      s.limpMode = p;
+      return true;
+    case 0xa0:
+      if (s.nonce !== undefined) return false;
+      s.nonce = p;
+      return true;
+    case 0xa1:
+      if (s.vehicleSignature !== undefined) return false;
+      s.vehicleSignature = p;
+      return true;
+    case 0xa2:
+      if (s.timestamp !== undefined) return false;
+      s.timestamp = p;
+      return true;
+    case 0xa3:
+      if (s.vin !== undefined) return false;
+      s.vin = p;
+      return true;
+    case 0xa4:
+      if (s.brand !== undefined) return false;
+      s.brand = p;
+      return true;
+  }
+  return false;
+}
+
+export const EngineCapability = /*@__PURE__*/ defineCapability(0x0069, 'engine', properties, universalProperties, store);
 
 export type EngineMessage = TypedStateMessage<'engine', Engine> | TypedRequestMessage<'engine'>;
 

@@ -33,7 +33,54 @@ const properties: PropertyCodec[] = [
   { id: 0x05, name: 'failed_property_ids', key: 'failedPropertyIDs', multiple: false, value: bytes },
 ];
 
-export const FailureMessageCapability = /*@__PURE__*/ defineCapability(0x0002, 'failure_message', properties, universalProperties);
+/** Stores a decoded property: one plain assignment per id. */
+function store(s: FailureMessage, id: number, p: Property<never>): boolean {
+  switch (id) {
+    case 0x01:
+      if (s.failedMessageID !== undefined) return false;
+      s.failedMessageID = p;
+      return true;
+    case 0x02:
+      if (s.failedMessageType !== undefined) return false;
+      s.failedMessageType = p;
+      return true;
+    case 0x03:
+      if (s.failureReason !== undefined) return false;
+      s.failureReason = p;
+      return true;
+    case 0x04:
+      if (s.failureDescription !== undefined) return false;
+      s.failureDescription = p;
+      return true;
+    case 0x05:
+      if (s.failedPropertyIDs !== undefined) return false;
+      s.failedPropertyIDs = p;
+      return true;
+    case 0xa0:
+      if (s.nonce !== undefined) return false;
+      s.nonce = p;
+      return true;
+    case 0xa1:
+      if (s.vehicleSignature !== undefined) return false;
+      s.vehicleSignature = p;
+      return true;
+    case 0xa2:
+      if (s.timestamp !== undefined) return false;
+      s.timestamp = p;
+      return true;
+    case 0xa3:
+      if (s.vin !== undefined) return false;
+      s.vin = p;
+      return true;
+    case 0xa4:
+      if (s.brand !== undefined) return false;
+      s.brand = p;
+      return true;
+  }
+  return false;
+}
+
+export const FailureMessageCapability = /*@__PURE__*/ defineCapability(0x0002, 'failure_message', properties, universalProperties, store);
 
 export type FailureMessageMessage = TypedStateMessage<'failure_message', FailureMessage> | TypedRequestMessage<'failure_message'>;
 

@@ -21,7 +21,46 @@ const properties: PropertyCodec[] = [
   { id: 0x03, name: 'application_version', key: 'applicationVersion', multiple: false, value: string },
 ];
 
-export const FirmwareVersionCapability = /*@__PURE__*/ defineCapability(0x0003, 'firmware_version', properties, universalProperties);
+/** Stores a decoded property: one plain assignment per id. */
+function store(s: FirmwareVersion, id: number, p: Property<never>): boolean {
+  switch (id) {
+    case 0x01:
+      if (s.hmKitVersion !== undefined) return false;
+      s.hmKitVersion = p;
+      return true;
+    case 0x02:
+      if (s.hmKitBuildName !== undefined) return false;
+      s.hmKitBuildName = p;
+      return true;
+    case 0x03:
+      if (s.applicationVersion !== undefined) return false;
+      s.applicationVersion = p;
+      return true;
+    case 0xa0:
+      if (s.nonce !== undefined) return false;
+      s.nonce = p;
+      return true;
+    case 0xa1:
+      if (s.vehicleSignature !== undefined) return false;
+      s.vehicleSignature = p;
+      return true;
+    case 0xa2:
+      if (s.timestamp !== undefined) return false;
+      s.timestamp = p;
+      return true;
+    case 0xa3:
+      if (s.vin !== undefined) return false;
+      s.vin = p;
+      return true;
+    case 0xa4:
+      if (s.brand !== undefined) return false;
+      s.brand = p;
+      return true;
+  }
+  return false;
+}
+
+export const FirmwareVersionCapability = /*@__PURE__*/ defineCapability(0x0003, 'firmware_version', properties, universalProperties, store);
 
 export type FirmwareVersionMessage = TypedStateMessage<'firmware_version', FirmwareVersion> | TypedRequestMessage<'firmware_version'>;
 

@@ -18,7 +18,42 @@ const properties: PropertyCodec[] = [
   { id: 0x03, name: 'gas_flap_position', key: 'gasFlapPosition', multiple: false, value: Position },
 ];
 
-export const FuelingCapability = /*@__PURE__*/ defineCapability(0x0040, 'fueling', properties, universalProperties);
+/** Stores a decoded property: one plain assignment per id. */
+function store(s: Fueling, id: number, p: Property<never>): boolean {
+  switch (id) {
+    case 0x02:
+      if (s.gasFlapLock !== undefined) return false;
+      s.gasFlapLock = p;
+      return true;
+    case 0x03:
+      if (s.gasFlapPosition !== undefined) return false;
+      s.gasFlapPosition = p;
+      return true;
+    case 0xa0:
+      if (s.nonce !== undefined) return false;
+      s.nonce = p;
+      return true;
+    case 0xa1:
+      if (s.vehicleSignature !== undefined) return false;
+      s.vehicleSignature = p;
+      return true;
+    case 0xa2:
+      if (s.timestamp !== undefined) return false;
+      s.timestamp = p;
+      return true;
+    case 0xa3:
+      if (s.vin !== undefined) return false;
+      s.vin = p;
+      return true;
+    case 0xa4:
+      if (s.brand !== undefined) return false;
+      s.brand = p;
+      return true;
+  }
+  return false;
+}
+
+export const FuelingCapability = /*@__PURE__*/ defineCapability(0x0040, 'fueling', properties, universalProperties, store);
 
 export type FuelingMessage = TypedStateMessage<'fueling', Fueling> | TypedRequestMessage<'fueling'>;
 

@@ -26,7 +26,49 @@ const properties: PropertyCodec[] = [
   { id: 0x04, name: 'end_date', key: 'endDate', multiple: false, value: timestamp },
 ];
 
-export const HistoricalCapability = /*@__PURE__*/ defineCapability(0x0012, 'historical', properties, universalProperties);
+/** Stores a decoded property: one plain assignment per id. */
+function store(s: Historical, id: number, p: Property<never>): boolean {
+  switch (id) {
+    case 0x01:
+      (s.states ??= []).push(p);
+      return true;
+    case 0x02:
+      if (s.capabilityID !== undefined) return false;
+      s.capabilityID = p;
+      return true;
+    case 0x03:
+      if (s.startDate !== undefined) return false;
+      s.startDate = p;
+      return true;
+    case 0x04:
+      if (s.endDate !== undefined) return false;
+      s.endDate = p;
+      return true;
+    case 0xa0:
+      if (s.nonce !== undefined) return false;
+      s.nonce = p;
+      return true;
+    case 0xa1:
+      if (s.vehicleSignature !== undefined) return false;
+      s.vehicleSignature = p;
+      return true;
+    case 0xa2:
+      if (s.timestamp !== undefined) return false;
+      s.timestamp = p;
+      return true;
+    case 0xa3:
+      if (s.vin !== undefined) return false;
+      s.vin = p;
+      return true;
+    case 0xa4:
+      if (s.brand !== undefined) return false;
+      s.brand = p;
+      return true;
+  }
+  return false;
+}
+
+export const HistoricalCapability = /*@__PURE__*/ defineCapability(0x0012, 'historical', properties, universalProperties, store);
 
 export type HistoricalMessage = TypedStateMessage<'historical', Historical> | TypedRequestMessage<'historical'>;
 

@@ -77,7 +77,97 @@ const properties: PropertyCodec[] = [
   { id: 0x13, name: 'charging_power', key: 'chargingPower', multiple: false, value: MeasuredPower },
 ];
 
-export const HomeChargerCapability = /*@__PURE__*/ defineCapability(0x0060, 'home_charger', properties, universalProperties);
+/** Stores a decoded property: one plain assignment per id. */
+function store(s: HomeCharger, id: number, p: Property<never>): boolean {
+  switch (id) {
+    case 0x01:
+      if (s.chargingStatus !== undefined) return false;
+      s.chargingStatus = p;
+      return true;
+    case 0x02:
+      if (s.authenticationMechanism !== undefined) return false;
+      s.authenticationMechanism = p;
+      return true;
+    case 0x03:
+      if (s.plugType !== undefined) return false;
+      s.plugType = p;
+      return true;
+    case 0x04:
+      if (s.chargingPowerKW !== undefined) return false;
+      s.chargingPowerKW = p;
+      return true;
+    case 0x05:
+      if (s.solarCharging !== undefined) return false;
+      s.solarCharging = p;
+      return true;
+    case 0x08:
+      if (s.wifiHotspotEnabled !== undefined) return false;
+      s.wifiHotspotEnabled = p;
+      return true;
+    case 0x09:
+      if (s.wifiHotspotSSID !== undefined) return false;
+      s.wifiHotspotSSID = p;
+      return true;
+    case 0x0a:
+      if (s.wiFiHotspotSecurity !== undefined) return false;
+      s.wiFiHotspotSecurity = p;
+      return true;
+    case 0x0b:
+      if (s.wiFiHotspotPassword !== undefined) return false;
+      s.wiFiHotspotPassword = p;
+      return true;
+    case 0x0d:
+      if (s.authenticationState !== undefined) return false;
+      s.authenticationState = p;
+      return true;
+    case 0x0e:
+      if (s.chargeCurrent !== undefined) return false;
+      s.chargeCurrent = p;
+      return true;
+    case 0x0f:
+      if (s.maximumChargeCurrent !== undefined) return false;
+      s.maximumChargeCurrent = p;
+      return true;
+    case 0x10:
+      if (s.minimumChargeCurrent !== undefined) return false;
+      s.minimumChargeCurrent = p;
+      return true;
+    case 0x11:
+      if (s.coordinates !== undefined) return false;
+      s.coordinates = p;
+      return true;
+    case 0x12:
+      (s.priceTariffs ??= []).push(p);
+      return true;
+    case 0x13:
+      if (s.chargingPower !== undefined) return false;
+      s.chargingPower = p;
+      return true;
+    case 0xa0:
+      if (s.nonce !== undefined) return false;
+      s.nonce = p;
+      return true;
+    case 0xa1:
+      if (s.vehicleSignature !== undefined) return false;
+      s.vehicleSignature = p;
+      return true;
+    case 0xa2:
+      if (s.timestamp !== undefined) return false;
+      s.timestamp = p;
+      return true;
+    case 0xa3:
+      if (s.vin !== undefined) return false;
+      s.vin = p;
+      return true;
+    case 0xa4:
+      if (s.brand !== undefined) return false;
+      s.brand = p;
+      return true;
+  }
+  return false;
+}
+
+export const HomeChargerCapability = /*@__PURE__*/ defineCapability(0x0060, 'home_charger', properties, universalProperties, store);
 
 export type HomeChargerMessage = TypedStateMessage<'home_charger', HomeCharger> | TypedRequestMessage<'home_charger'>;
 

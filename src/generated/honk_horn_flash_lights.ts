@@ -34,7 +34,54 @@ const properties: PropertyCodec[] = [
   { id: 0x05, name: 'honk_time', key: 'honkTime', multiple: false, value: MeasuredDuration },
 ];
 
-export const HonkHornFlashLightsCapability = /*@__PURE__*/ defineCapability(0x0026, 'honk_horn_flash_lights', properties, universalProperties);
+/** Stores a decoded property: one plain assignment per id. */
+function store(s: HonkHornFlashLights, id: number, p: Property<never>): boolean {
+  switch (id) {
+    case 0x01:
+      if (s.flashers !== undefined) return false;
+      s.flashers = p;
+      return true;
+    case 0x02:
+      if (s.honkSeconds !== undefined) return false;
+      s.honkSeconds = p;
+      return true;
+    case 0x03:
+      if (s.flashTimes !== undefined) return false;
+      s.flashTimes = p;
+      return true;
+    case 0x04:
+      if (s.emergencyFlashersState !== undefined) return false;
+      s.emergencyFlashersState = p;
+      return true;
+    case 0x05:
+      if (s.honkTime !== undefined) return false;
+      s.honkTime = p;
+      return true;
+    case 0xa0:
+      if (s.nonce !== undefined) return false;
+      s.nonce = p;
+      return true;
+    case 0xa1:
+      if (s.vehicleSignature !== undefined) return false;
+      s.vehicleSignature = p;
+      return true;
+    case 0xa2:
+      if (s.timestamp !== undefined) return false;
+      s.timestamp = p;
+      return true;
+    case 0xa3:
+      if (s.vin !== undefined) return false;
+      s.vin = p;
+      return true;
+    case 0xa4:
+      if (s.brand !== undefined) return false;
+      s.brand = p;
+      return true;
+  }
+  return false;
+}
+
+export const HonkHornFlashLightsCapability = /*@__PURE__*/ defineCapability(0x0026, 'honk_horn_flash_lights', properties, universalProperties, store);
 
 export type HonkHornFlashLightsMessage = TypedStateMessage<'honk_horn_flash_lights', HonkHornFlashLights> | TypedRequestMessage<'honk_horn_flash_lights'>;
 

@@ -25,7 +25,46 @@ const properties: PropertyCodec[] = [
   { id: 0x03, name: 'lock_safety', key: 'lockSafety', multiple: false, value: LockSafety },
 ];
 
-export const HoodCapability = /*@__PURE__*/ defineCapability(0x0067, 'hood', properties, universalProperties);
+/** Stores a decoded property: one plain assignment per id. */
+function store(s: Hood, id: number, p: Property<never>): boolean {
+  switch (id) {
+    case 0x01:
+      if (s.position !== undefined) return false;
+      s.position = p;
+      return true;
+    case 0x02:
+      if (s.lock !== undefined) return false;
+      s.lock = p;
+      return true;
+    case 0x03:
+      if (s.lockSafety !== undefined) return false;
+      s.lockSafety = p;
+      return true;
+    case 0xa0:
+      if (s.nonce !== undefined) return false;
+      s.nonce = p;
+      return true;
+    case 0xa1:
+      if (s.vehicleSignature !== undefined) return false;
+      s.vehicleSignature = p;
+      return true;
+    case 0xa2:
+      if (s.timestamp !== undefined) return false;
+      s.timestamp = p;
+      return true;
+    case 0xa3:
+      if (s.vin !== undefined) return false;
+      s.vin = p;
+      return true;
+    case 0xa4:
+      if (s.brand !== undefined) return false;
+      s.brand = p;
+      return true;
+  }
+  return false;
+}
+
+export const HoodCapability = /*@__PURE__*/ defineCapability(0x0067, 'hood', properties, universalProperties, store);
 
 export type HoodMessage = TypedStateMessage<'hood', Hood> | TypedRequestMessage<'hood'>;
 

@@ -21,7 +21,46 @@ const properties: PropertyCodec[] = [
   { id: 0x03, name: 'state', key: 'state', multiple: false, value: IgnitionState },
 ];
 
-export const IgnitionCapability = /*@__PURE__*/ defineCapability(0x0035, 'ignition', properties, universalProperties);
+/** Stores a decoded property: one plain assignment per id. */
+function store(s: Ignition, id: number, p: Property<never>): boolean {
+  switch (id) {
+    case 0x01:
+      if (s.status !== undefined) return false;
+      s.status = p;
+      return true;
+    case 0x02:
+      if (s.accessoriesStatus !== undefined) return false;
+      s.accessoriesStatus = p;
+      return true;
+    case 0x03:
+      if (s.state !== undefined) return false;
+      s.state = p;
+      return true;
+    case 0xa0:
+      if (s.nonce !== undefined) return false;
+      s.nonce = p;
+      return true;
+    case 0xa1:
+      if (s.vehicleSignature !== undefined) return false;
+      s.vehicleSignature = p;
+      return true;
+    case 0xa2:
+      if (s.timestamp !== undefined) return false;
+      s.timestamp = p;
+      return true;
+    case 0xa3:
+      if (s.vin !== undefined) return false;
+      s.vin = p;
+      return true;
+    case 0xa4:
+      if (s.brand !== undefined) return false;
+      s.brand = p;
+      return true;
+  }
+  return false;
+}
+
+export const IgnitionCapability = /*@__PURE__*/ defineCapability(0x0035, 'ignition', properties, universalProperties, store);
 
 export type IgnitionMessage = TypedStateMessage<'ignition', Ignition> | TypedRequestMessage<'ignition'>;
 

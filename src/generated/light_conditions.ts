@@ -18,7 +18,42 @@ const properties: PropertyCodec[] = [
   { id: 0x02, name: 'inside_light', key: 'insideLight', multiple: false, value: MeasuredIlluminance },
 ];
 
-export const LightConditionsCapability = /*@__PURE__*/ defineCapability(0x0054, 'light_conditions', properties, universalProperties);
+/** Stores a decoded property: one plain assignment per id. */
+function store(s: LightConditions, id: number, p: Property<never>): boolean {
+  switch (id) {
+    case 0x01:
+      if (s.outsideLight !== undefined) return false;
+      s.outsideLight = p;
+      return true;
+    case 0x02:
+      if (s.insideLight !== undefined) return false;
+      s.insideLight = p;
+      return true;
+    case 0xa0:
+      if (s.nonce !== undefined) return false;
+      s.nonce = p;
+      return true;
+    case 0xa1:
+      if (s.vehicleSignature !== undefined) return false;
+      s.vehicleSignature = p;
+      return true;
+    case 0xa2:
+      if (s.timestamp !== undefined) return false;
+      s.timestamp = p;
+      return true;
+    case 0xa3:
+      if (s.vin !== undefined) return false;
+      s.vin = p;
+      return true;
+    case 0xa4:
+      if (s.brand !== undefined) return false;
+      s.brand = p;
+      return true;
+  }
+  return false;
+}
+
+export const LightConditionsCapability = /*@__PURE__*/ defineCapability(0x0054, 'light_conditions', properties, universalProperties, store);
 
 export type LightConditionsMessage = TypedStateMessage<'light_conditions', LightConditions> | TypedRequestMessage<'light_conditions'>;
 

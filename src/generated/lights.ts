@@ -54,7 +54,71 @@ const properties: PropertyCodec[] = [
   { id: 0x0b, name: 'parking_light_status', key: 'parkingLightStatus', multiple: false, value: LightsParkingLightStatus },
 ];
 
-export const LightsCapability = /*@__PURE__*/ defineCapability(0x0036, 'lights', properties, universalProperties);
+/** Stores a decoded property: one plain assignment per id. */
+function store(s: Lights, id: number, p: Property<never>): boolean {
+  switch (id) {
+    case 0x01:
+      if (s.frontExteriorLight !== undefined) return false;
+      s.frontExteriorLight = p;
+      return true;
+    case 0x02:
+      if (s.rearExteriorLight !== undefined) return false;
+      s.rearExteriorLight = p;
+      return true;
+    case 0x04:
+      if (s.ambientLightColour !== undefined) return false;
+      s.ambientLightColour = p;
+      return true;
+    case 0x05:
+      if (s.reverseLight !== undefined) return false;
+      s.reverseLight = p;
+      return true;
+    case 0x06:
+      if (s.emergencyBrakeLight !== undefined) return false;
+      s.emergencyBrakeLight = p;
+      return true;
+    case 0x07:
+      (s.fogLights ??= []).push(p);
+      return true;
+    case 0x08:
+      (s.readingLamps ??= []).push(p);
+      return true;
+    case 0x09:
+      (s.interiorLights ??= []).push(p);
+      return true;
+    case 0x0a:
+      if (s.switchPosition !== undefined) return false;
+      s.switchPosition = p;
+      return true;
+    case 0x0b:
+      if (s.parkingLightStatus !== undefined) return false;
+      s.parkingLightStatus = p;
+      return true;
+    case 0xa0:
+      if (s.nonce !== undefined) return false;
+      s.nonce = p;
+      return true;
+    case 0xa1:
+      if (s.vehicleSignature !== undefined) return false;
+      s.vehicleSignature = p;
+      return true;
+    case 0xa2:
+      if (s.timestamp !== undefined) return false;
+      s.timestamp = p;
+      return true;
+    case 0xa3:
+      if (s.vin !== undefined) return false;
+      s.vin = p;
+      return true;
+    case 0xa4:
+      if (s.brand !== undefined) return false;
+      s.brand = p;
+      return true;
+  }
+  return false;
+}
+
+export const LightsCapability = /*@__PURE__*/ defineCapability(0x0036, 'lights', properties, universalProperties, store);
 
 export type LightsMessage = TypedStateMessage<'lights', Lights> | TypedRequestMessage<'lights'>;
 

@@ -136,7 +136,186 @@ const properties: PropertyCodec[] = [
   { id: 0x28, name: 'next_inspection_distance', key: 'nextInspectionDistance', multiple: false, value: MeasuredLength },
 ];
 
-export const MaintenanceCapability = /*@__PURE__*/ defineCapability(0x0034, 'maintenance', properties, universalProperties);
+/** Stores a decoded property: one plain assignment per id. */
+function store(s: Maintenance, id: number, p: Property<never>): boolean {
+  switch (id) {
+    case 0x01:
+      if (s.daysToNextService !== undefined) return false;
+      s.daysToNextService = p;
+      return true;
+    case 0x02:
+      if (s.kilometersToNextService !== undefined) return false;
+      s.kilometersToNextService = p;
+      return true;
+    case 0x03:
+      if (s.cbsReportsCount !== undefined) return false;
+      s.cbsReportsCount = p;
+      return true;
+    case 0x04:
+      if (s.monthsToExhaustInspection !== undefined) return false;
+      s.monthsToExhaustInspection = p;
+      return true;
+    case 0x05:
+      if (s.teleserviceAvailability !== undefined) return false;
+      s.teleserviceAvailability = p;
+      return true;
+    case 0x06:
+      if (s.serviceDistanceThreshold !== undefined) return false;
+      s.serviceDistanceThreshold = p;
+      return true;
+    case 0x07:
+      if (s.serviceTimeThreshold !== undefined) return false;
+      s.serviceTimeThreshold = p;
+      return true;
+    case 0x08:
+      if (s.automaticTeleserviceCallDate !== undefined) return false;
+      s.automaticTeleserviceCallDate = p;
+      return true;
+    case 0x09:
+      if (s.teleserviceBatteryCallDate !== undefined) return false;
+      s.teleserviceBatteryCallDate = p;
+      return true;
+    case 0x0a:
+      if (s.nextInspectionDate !== undefined) return false;
+      s.nextInspectionDate = p;
+      return true;
+    case 0x0b:
+      (s.conditionBasedServices ??= []).push(p);
+      return true;
+    case 0x0c:
+      if (s.brakeFluidChangeDate !== undefined) return false;
+      s.brakeFluidChangeDate = p;
+      return true;
+    case 0x0d:
+      if (s.timeToNextService !== undefined) return false;
+      s.timeToNextService = p;
+      return true;
+    case 0x0e:
+      if (s.distanceToNextService !== undefined) return false;
+      s.distanceToNextService = p;
+      return true;
+    case 0x0f:
+      if (s.timeToExhaustInspection !== undefined) return false;
+      s.timeToExhaustInspection = p;
+      return true;
+    case 0x10:
+      if (s.lastECall !== undefined) return false;
+      s.lastECall = p;
+      return true;
+    case 0x11:
+      if (s.distanceToNextOilService !== undefined) return false;
+      s.distanceToNextOilService = p;
+      return true;
+    case 0x12:
+      if (s.timeToNextOilService !== undefined) return false;
+      s.timeToNextOilService = p;
+      return true;
+    case 0x13:
+      if (s.brakeFluidRemainingDistance !== undefined) return false;
+      s.brakeFluidRemainingDistance = p;
+      return true;
+    case 0x14:
+      if (s.brakeFluidStatus !== undefined) return false;
+      s.brakeFluidStatus = p;
+      return true;
+    case 0x16:
+      (s.brakesServiceDueDates ??= []).push(p);
+      return true;
+    case 0x17:
+      (s.brakesServiceRemainingDistances ??= []).push(p);
+      return true;
+    case 0x18:
+      (s.brakesServiceStatuses ??= []).push(p);
+      return true;
+    case 0x19:
+      if (s.driveInInspectionDate !== undefined) return false;
+      s.driveInInspectionDate = p;
+      return true;
+    case 0x1a:
+      if (s.driveInInspectionStatus !== undefined) return false;
+      s.driveInInspectionStatus = p;
+      return true;
+    case 0x1b:
+      if (s.nextOilServiceDate !== undefined) return false;
+      s.nextOilServiceDate = p;
+      return true;
+    case 0x1c:
+      if (s.nextInspectionDistanceTo !== undefined) return false;
+      s.nextInspectionDistanceTo = p;
+      return true;
+    case 0x1d:
+      if (s.legalInspectionDate !== undefined) return false;
+      s.legalInspectionDate = p;
+      return true;
+    case 0x1e:
+      if (s.serviceStatus !== undefined) return false;
+      s.serviceStatus = p;
+      return true;
+    case 0x1f:
+      if (s.serviceDate !== undefined) return false;
+      s.serviceDate = p;
+      return true;
+    case 0x20:
+      if (s.inspectionStatus !== undefined) return false;
+      s.inspectionStatus = p;
+      return true;
+    case 0x21:
+      if (s.driveInInspectionDistanceTo !== undefined) return false;
+      s.driveInInspectionDistanceTo = p;
+      return true;
+    case 0x22:
+      if (s.vehicleCheckDate !== undefined) return false;
+      s.vehicleCheckDate = p;
+      return true;
+    case 0x23:
+      if (s.vehicleCheckStatus !== undefined) return false;
+      s.vehicleCheckStatus = p;
+      return true;
+    case 0x24:
+      if (s.vehicleCheckDistanceTo !== undefined) return false;
+      s.vehicleCheckDistanceTo = p;
+      return true;
+    case 0x25:
+      if (s.serviceWarning !== undefined) return false;
+      s.serviceWarning = p;
+      return true;
+    case 0x26:
+      if (s.lastServiceDate !== undefined) return false;
+      s.lastServiceDate = p;
+      return true;
+    case 0x27:
+      if (s.lastServiceDistance !== undefined) return false;
+      s.lastServiceDistance = p;
+      return true;
+    case 0x28:
+      if (s.nextInspectionDistance !== undefined) return false;
+      s.nextInspectionDistance = p;
+      return true;
+    case 0xa0:
+      if (s.nonce !== undefined) return false;
+      s.nonce = p;
+      return true;
+    case 0xa1:
+      if (s.vehicleSignature !== undefined) return false;
+      s.vehicleSignature = p;
+      return true;
+    case 0xa2:
+      if (s.timestamp !== undefined) return false;
+      s.timestamp = p;
+      return true;
+    case 0xa3:
+      if (s.vin !== undefined) return false;
+      s.vin = p;
+      return true;
+    case 0xa4:
+      if (s.brand !== undefined) return false;
+      s.brand = p;
+      return true;
+  }
+  return false;
+}
+
+export const MaintenanceCapability = /*@__PURE__*/ defineCapability(0x0034, 'maintenance', properties, universalProperties, store);
 
 export type MaintenanceMessage = TypedStateMessage<'maintenance', Maintenance> | TypedRequestMessage<'maintenance'>;
 

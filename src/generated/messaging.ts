@@ -17,7 +17,42 @@ const properties: PropertyCodec[] = [
   { id: 0x02, name: 'handle', key: 'handle', multiple: false, value: string },
 ];
 
-export const MessagingCapability = /*@__PURE__*/ defineCapability(0x0037, 'messaging', properties, universalProperties);
+/** Stores a decoded property: one plain assignment per id. */
+function store(s: Messaging, id: number, p: Property<never>): boolean {
+  switch (id) {
+    case 0x01:
+      if (s.text !== undefined) return false;
+      s.text = p;
+      return true;
+    case 0x02:
+      if (s.handle !== undefined) return false;
+      s.handle = p;
+      return true;
+    case 0xa0:
+      if (s.nonce !== undefined) return false;
+      s.nonce = p;
+      return true;
+    case 0xa1:
+      if (s.vehicleSignature !== undefined) return false;
+      s.vehicleSignature = p;
+      return true;
+    case 0xa2:
+      if (s.timestamp !== undefined) return false;
+      s.timestamp = p;
+      return true;
+    case 0xa3:
+      if (s.vin !== undefined) return false;
+      s.vin = p;
+      return true;
+    case 0xa4:
+      if (s.brand !== undefined) return false;
+      s.brand = p;
+      return true;
+  }
+  return false;
+}
+
+export const MessagingCapability = /*@__PURE__*/ defineCapability(0x0037, 'messaging', properties, universalProperties, store);
 
 export type MessagingMessage = TypedStateMessage<'messaging', Messaging> | TypedRequestMessage<'messaging'>;
 

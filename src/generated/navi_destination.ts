@@ -39,7 +39,66 @@ const properties: PropertyCodec[] = [
   { id: 0x08, name: 'charging_time_for_destination', key: 'chargingTimeForDestination', multiple: false, value: MeasuredDuration },
 ];
 
-export const NaviDestinationCapability = /*@__PURE__*/ defineCapability(0x0031, 'navi_destination', properties, universalProperties);
+/** Stores a decoded property: one plain assignment per id. */
+function store(s: NaviDestination, id: number, p: Property<never>): boolean {
+  switch (id) {
+    case 0x01:
+      if (s.coordinates !== undefined) return false;
+      s.coordinates = p;
+      return true;
+    case 0x02:
+      if (s.destinationName !== undefined) return false;
+      s.destinationName = p;
+      return true;
+    case 0x03:
+      if (s.dataSlotsFree !== undefined) return false;
+      s.dataSlotsFree = p;
+      return true;
+    case 0x04:
+      if (s.dataSlotsMax !== undefined) return false;
+      s.dataSlotsMax = p;
+      return true;
+    case 0x05:
+      if (s.arrivalDuration !== undefined) return false;
+      s.arrivalDuration = p;
+      return true;
+    case 0x06:
+      if (s.distanceToDestination !== undefined) return false;
+      s.distanceToDestination = p;
+      return true;
+    case 0x07:
+      if (s.batteryConsumptionToDestination !== undefined) return false;
+      s.batteryConsumptionToDestination = p;
+      return true;
+    case 0x08:
+      if (s.chargingTimeForDestination !== undefined) return false;
+      s.chargingTimeForDestination = p;
+      return true;
+    case 0xa0:
+      if (s.nonce !== undefined) return false;
+      s.nonce = p;
+      return true;
+    case 0xa1:
+      if (s.vehicleSignature !== undefined) return false;
+      s.vehicleSignature = p;
+      return true;
+    case 0xa2:
+      if (s.timestamp !== undefined) return false;
+      s.timestamp = p;
+      return true;
+    case 0xa3:
+      if (s.vin !== undefined) return false;
+      s.vin = p;
+      return true;
+    case 0xa4:
+      if (s.brand !== undefined) return false;
+      s.brand = p;
+      return true;
+  }
+  return false;
+}
+
+export const NaviDestinationCapability = /*@__PURE__*/ defineCapability(0x0031, 'navi_destination', properties, universalProperties, store);
 
 export type NaviDestinationMessage = TypedStateMessage<'navi_destination', NaviDestination> | TypedRequestMessage<'navi_destination'>;
 

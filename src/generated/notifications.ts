@@ -30,7 +30,49 @@ const properties: PropertyCodec[] = [
   { id: 0x04, name: 'clear', key: 'clear', multiple: false, value: NotificationsClear },
 ];
 
-export const NotificationsCapability = /*@__PURE__*/ defineCapability(0x0038, 'notifications', properties, universalProperties);
+/** Stores a decoded property: one plain assignment per id. */
+function store(s: Notifications, id: number, p: Property<never>): boolean {
+  switch (id) {
+    case 0x01:
+      if (s.text !== undefined) return false;
+      s.text = p;
+      return true;
+    case 0x02:
+      (s.actionItems ??= []).push(p);
+      return true;
+    case 0x03:
+      if (s.activatedAction !== undefined) return false;
+      s.activatedAction = p;
+      return true;
+    case 0x04:
+      if (s.clear !== undefined) return false;
+      s.clear = p;
+      return true;
+    case 0xa0:
+      if (s.nonce !== undefined) return false;
+      s.nonce = p;
+      return true;
+    case 0xa1:
+      if (s.vehicleSignature !== undefined) return false;
+      s.vehicleSignature = p;
+      return true;
+    case 0xa2:
+      if (s.timestamp !== undefined) return false;
+      s.timestamp = p;
+      return true;
+    case 0xa3:
+      if (s.vin !== undefined) return false;
+      s.vin = p;
+      return true;
+    case 0xa4:
+      if (s.brand !== undefined) return false;
+      s.brand = p;
+      return true;
+  }
+  return false;
+}
+
+export const NotificationsCapability = /*@__PURE__*/ defineCapability(0x0038, 'notifications', properties, universalProperties, store);
 
 export type NotificationsMessage = TypedStateMessage<'notifications', Notifications> | TypedRequestMessage<'notifications'>;
 

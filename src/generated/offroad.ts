@@ -18,7 +18,42 @@ const properties: PropertyCodec[] = [
   { id: 0x02, name: 'wheel_suspension', key: 'wheelSuspension', multiple: false, value: double },
 ];
 
-export const OffroadCapability = /*@__PURE__*/ defineCapability(0x0052, 'offroad', properties, universalProperties);
+/** Stores a decoded property: one plain assignment per id. */
+function store(s: Offroad, id: number, p: Property<never>): boolean {
+  switch (id) {
+    case 0x01:
+      if (s.routeIncline !== undefined) return false;
+      s.routeIncline = p;
+      return true;
+    case 0x02:
+      if (s.wheelSuspension !== undefined) return false;
+      s.wheelSuspension = p;
+      return true;
+    case 0xa0:
+      if (s.nonce !== undefined) return false;
+      s.nonce = p;
+      return true;
+    case 0xa1:
+      if (s.vehicleSignature !== undefined) return false;
+      s.vehicleSignature = p;
+      return true;
+    case 0xa2:
+      if (s.timestamp !== undefined) return false;
+      s.timestamp = p;
+      return true;
+    case 0xa3:
+      if (s.vin !== undefined) return false;
+      s.vin = p;
+      return true;
+    case 0xa4:
+      if (s.brand !== undefined) return false;
+      s.brand = p;
+      return true;
+  }
+  return false;
+}
+
+export const OffroadCapability = /*@__PURE__*/ defineCapability(0x0052, 'offroad', properties, universalProperties, store);
 
 export type OffroadMessage = TypedStateMessage<'offroad', Offroad> | TypedRequestMessage<'offroad'>;
 

@@ -30,7 +30,54 @@ const properties: PropertyCodec[] = [
   { id: 0x05, name: 'ticket_end_time', key: 'ticketEndTime', multiple: false, value: timestamp },
 ];
 
-export const ParkingTicketCapability = /*@__PURE__*/ defineCapability(0x0047, 'parking_ticket', properties, universalProperties);
+/** Stores a decoded property: one plain assignment per id. */
+function store(s: ParkingTicket, id: number, p: Property<never>): boolean {
+  switch (id) {
+    case 0x01:
+      if (s.status !== undefined) return false;
+      s.status = p;
+      return true;
+    case 0x02:
+      if (s.operatorName !== undefined) return false;
+      s.operatorName = p;
+      return true;
+    case 0x03:
+      if (s.operatorTicketID !== undefined) return false;
+      s.operatorTicketID = p;
+      return true;
+    case 0x04:
+      if (s.ticketStartTime !== undefined) return false;
+      s.ticketStartTime = p;
+      return true;
+    case 0x05:
+      if (s.ticketEndTime !== undefined) return false;
+      s.ticketEndTime = p;
+      return true;
+    case 0xa0:
+      if (s.nonce !== undefined) return false;
+      s.nonce = p;
+      return true;
+    case 0xa1:
+      if (s.vehicleSignature !== undefined) return false;
+      s.vehicleSignature = p;
+      return true;
+    case 0xa2:
+      if (s.timestamp !== undefined) return false;
+      s.timestamp = p;
+      return true;
+    case 0xa3:
+      if (s.vin !== undefined) return false;
+      s.vin = p;
+      return true;
+    case 0xa4:
+      if (s.brand !== undefined) return false;
+      s.brand = p;
+      return true;
+  }
+  return false;
+}
+
+export const ParkingTicketCapability = /*@__PURE__*/ defineCapability(0x0047, 'parking_ticket', properties, universalProperties, store);
 
 export type ParkingTicketMessage = TypedStateMessage<'parking_ticket', ParkingTicket> | TypedRequestMessage<'parking_ticket'>;
 

@@ -22,7 +22,42 @@ const properties: PropertyCodec[] = [
   { id: 0x02, name: 'engaged', key: 'engaged', multiple: false, value: PowerTakeoffEngaged },
 ];
 
-export const PowerTakeoffCapability = /*@__PURE__*/ defineCapability(0x0065, 'power_takeoff', properties, universalProperties);
+/** Stores a decoded property: one plain assignment per id. */
+function store(s: PowerTakeoff, id: number, p: Property<never>): boolean {
+  switch (id) {
+    case 0x01:
+      if (s.status !== undefined) return false;
+      s.status = p;
+      return true;
+    case 0x02:
+      if (s.engaged !== undefined) return false;
+      s.engaged = p;
+      return true;
+    case 0xa0:
+      if (s.nonce !== undefined) return false;
+      s.nonce = p;
+      return true;
+    case 0xa1:
+      if (s.vehicleSignature !== undefined) return false;
+      s.vehicleSignature = p;
+      return true;
+    case 0xa2:
+      if (s.timestamp !== undefined) return false;
+      s.timestamp = p;
+      return true;
+    case 0xa3:
+      if (s.vin !== undefined) return false;
+      s.vin = p;
+      return true;
+    case 0xa4:
+      if (s.brand !== undefined) return false;
+      s.brand = p;
+      return true;
+  }
+  return false;
+}
+
+export const PowerTakeoffCapability = /*@__PURE__*/ defineCapability(0x0065, 'power_takeoff', properties, universalProperties, store);
 
 export type PowerTakeoffMessage = TypedStateMessage<'power_takeoff', PowerTakeoff> | TypedRequestMessage<'power_takeoff'>;
 

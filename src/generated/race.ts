@@ -87,7 +87,111 @@ const properties: PropertyCodec[] = [
   { id: 0x14, name: 'accelerator_durations', key: 'acceleratorDurations', multiple: true, value: AcceleratorDuration },
 ];
 
-export const RaceCapability = /*@__PURE__*/ defineCapability(0x0057, 'race', properties, universalProperties);
+/** Stores a decoded property: one plain assignment per id. */
+function store(s: Race, id: number, p: Property<never>): boolean {
+  switch (id) {
+    case 0x01:
+      (s.accelerations ??= []).push(p);
+      return true;
+    case 0x02:
+      if (s.understeering !== undefined) return false;
+      s.understeering = p;
+      return true;
+    case 0x03:
+      if (s.oversteering !== undefined) return false;
+      s.oversteering = p;
+      return true;
+    case 0x04:
+      if (s.gasPedalPosition !== undefined) return false;
+      s.gasPedalPosition = p;
+      return true;
+    case 0x05:
+      if (s.steeringAngle !== undefined) return false;
+      s.steeringAngle = p;
+      return true;
+    case 0x06:
+      if (s.brakePressure !== undefined) return false;
+      s.brakePressure = p;
+      return true;
+    case 0x07:
+      if (s.yawRate !== undefined) return false;
+      s.yawRate = p;
+      return true;
+    case 0x08:
+      if (s.rearSuspensionSteering !== undefined) return false;
+      s.rearSuspensionSteering = p;
+      return true;
+    case 0x09:
+      if (s.electronicStabilityProgram !== undefined) return false;
+      s.electronicStabilityProgram = p;
+      return true;
+    case 0x0a:
+      (s.brakeTorqueVectorings ??= []).push(p);
+      return true;
+    case 0x0b:
+      if (s.gearMode !== undefined) return false;
+      s.gearMode = p;
+      return true;
+    case 0x0c:
+      if (s.selectedGear !== undefined) return false;
+      s.selectedGear = p;
+      return true;
+    case 0x0d:
+      if (s.brakePedalPosition !== undefined) return false;
+      s.brakePedalPosition = p;
+      return true;
+    case 0x0e:
+      if (s.brakePedalSwitch !== undefined) return false;
+      s.brakePedalSwitch = p;
+      return true;
+    case 0x0f:
+      if (s.clutchPedalSwitch !== undefined) return false;
+      s.clutchPedalSwitch = p;
+      return true;
+    case 0x10:
+      if (s.acceleratorPedalIdleSwitch !== undefined) return false;
+      s.acceleratorPedalIdleSwitch = p;
+      return true;
+    case 0x11:
+      if (s.acceleratorPedalKickdownSwitch !== undefined) return false;
+      s.acceleratorPedalKickdownSwitch = p;
+      return true;
+    case 0x12:
+      if (s.vehicleMoving !== undefined) return false;
+      s.vehicleMoving = p;
+      return true;
+    case 0x13:
+      if (s.drivetrainState !== undefined) return false;
+      s.drivetrainState = p;
+      return true;
+    case 0x14:
+      (s.acceleratorDurations ??= []).push(p);
+      return true;
+    case 0xa0:
+      if (s.nonce !== undefined) return false;
+      s.nonce = p;
+      return true;
+    case 0xa1:
+      if (s.vehicleSignature !== undefined) return false;
+      s.vehicleSignature = p;
+      return true;
+    case 0xa2:
+      if (s.timestamp !== undefined) return false;
+      s.timestamp = p;
+      return true;
+    case 0xa3:
+      if (s.vin !== undefined) return false;
+      s.vin = p;
+      return true;
+    case 0xa4:
+      if (s.brand !== undefined) return false;
+      s.brand = p;
+      return true;
+  }
+  return false;
+}
+
+export const RaceCapability = /*@__PURE__*/ defineCapability(0x0057, 'race', properties, universalProperties, store);
 
 export type RaceMessage = TypedStateMessage<'race', Race> | TypedRequestMessage<'race'>;
 

@@ -25,7 +25,46 @@ const properties: PropertyCodec[] = [
   { id: 0x03, name: 'speed', key: 'speed', multiple: false, value: MeasuredSpeed },
 ];
 
-export const RemoteControlCapability = /*@__PURE__*/ defineCapability(0x0027, 'remote_control', properties, universalProperties);
+/** Stores a decoded property: one plain assignment per id. */
+function store(s: RemoteControl, id: number, p: Property<never>): boolean {
+  switch (id) {
+    case 0x01:
+      if (s.controlMode !== undefined) return false;
+      s.controlMode = p;
+      return true;
+    case 0x02:
+      if (s.angle !== undefined) return false;
+      s.angle = p;
+      return true;
+    case 0x03:
+      if (s.speed !== undefined) return false;
+      s.speed = p;
+      return true;
+    case 0xa0:
+      if (s.nonce !== undefined) return false;
+      s.nonce = p;
+      return true;
+    case 0xa1:
+      if (s.vehicleSignature !== undefined) return false;
+      s.vehicleSignature = p;
+      return true;
+    case 0xa2:
+      if (s.timestamp !== undefined) return false;
+      s.timestamp = p;
+      return true;
+    case 0xa3:
+      if (s.vin !== undefined) return false;
+      s.vin = p;
+      return true;
+    case 0xa4:
+      if (s.brand !== undefined) return false;
+      s.brand = p;
+      return true;
+  }
+  return false;
+}
+
+export const RemoteControlCapability = /*@__PURE__*/ defineCapability(0x0027, 'remote_control', properties, universalProperties, store);
 
 export type RemoteControlMessage = TypedStateMessage<'remote_control', RemoteControl> | TypedRequestMessage<'remote_control'>;
 

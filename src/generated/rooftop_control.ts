@@ -48,7 +48,62 @@ const properties: PropertyCodec[] = [
   { id: 0x07, name: 'tilt_position', key: 'tiltPosition', multiple: false, value: double },
 ];
 
-export const RooftopControlCapability = /*@__PURE__*/ defineCapability(0x0025, 'rooftop_control', properties, universalProperties);
+/** Stores a decoded property: one plain assignment per id. */
+function store(s: RooftopControl, id: number, p: Property<never>): boolean {
+  switch (id) {
+    case 0x01:
+      if (s.dimming !== undefined) return false;
+      s.dimming = p;
+      return true;
+    case 0x02:
+      if (s.position !== undefined) return false;
+      s.position = p;
+      return true;
+    case 0x03:
+      if (s.convertibleRoofState !== undefined) return false;
+      s.convertibleRoofState = p;
+      return true;
+    case 0x04:
+      if (s.sunroofTiltState !== undefined) return false;
+      s.sunroofTiltState = p;
+      return true;
+    case 0x05:
+      if (s.sunroofState !== undefined) return false;
+      s.sunroofState = p;
+      return true;
+    case 0x06:
+      if (s.sunroofRainEvent !== undefined) return false;
+      s.sunroofRainEvent = p;
+      return true;
+    case 0x07:
+      if (s.tiltPosition !== undefined) return false;
+      s.tiltPosition = p;
+      return true;
+    case 0xa0:
+      if (s.nonce !== undefined) return false;
+      s.nonce = p;
+      return true;
+    case 0xa1:
+      if (s.vehicleSignature !== undefined) return false;
+      s.vehicleSignature = p;
+      return true;
+    case 0xa2:
+      if (s.timestamp !== undefined) return false;
+      s.timestamp = p;
+      return true;
+    case 0xa3:
+      if (s.vin !== undefined) return false;
+      s.vin = p;
+      return true;
+    case 0xa4:
+      if (s.brand !== undefined) return false;
+      s.brand = p;
+      return true;
+  }
+  return false;
+}
+
+export const RooftopControlCapability = /*@__PURE__*/ defineCapability(0x0025, 'rooftop_control', properties, universalProperties, store);
 
 export type RooftopControlMessage = TypedStateMessage<'rooftop_control', RooftopControl> | TypedRequestMessage<'rooftop_control'>;
 

@@ -42,7 +42,59 @@ const properties: PropertyCodec[] = [
   { id: 0x07, name: 'vehicle_speed', key: 'vehicleSpeed', multiple: false, value: MeasuredSpeed },
 ];
 
-export const TachographCapability = /*@__PURE__*/ defineCapability(0x0064, 'tachograph', properties, universalProperties);
+/** Stores a decoded property: one plain assignment per id. */
+function store(s: Tachograph, id: number, p: Property<never>): boolean {
+  switch (id) {
+    case 0x01:
+      (s.driversWorkingStates ??= []).push(p);
+      return true;
+    case 0x02:
+      (s.driversTimeStates ??= []).push(p);
+      return true;
+    case 0x03:
+      (s.driversCardsPresent ??= []).push(p);
+      return true;
+    case 0x04:
+      if (s.vehicleMotion !== undefined) return false;
+      s.vehicleMotion = p;
+      return true;
+    case 0x05:
+      if (s.vehicleOverspeed !== undefined) return false;
+      s.vehicleOverspeed = p;
+      return true;
+    case 0x06:
+      if (s.vehicleDirection !== undefined) return false;
+      s.vehicleDirection = p;
+      return true;
+    case 0x07:
+      if (s.vehicleSpeed !== undefined) return false;
+      s.vehicleSpeed = p;
+      return true;
+    case 0xa0:
+      if (s.nonce !== undefined) return false;
+      s.nonce = p;
+      return true;
+    case 0xa1:
+      if (s.vehicleSignature !== undefined) return false;
+      s.vehicleSignature = p;
+      return true;
+    case 0xa2:
+      if (s.timestamp !== undefined) return false;
+      s.timestamp = p;
+      return true;
+    case 0xa3:
+      if (s.vin !== undefined) return false;
+      s.vin = p;
+      return true;
+    case 0xa4:
+      if (s.brand !== undefined) return false;
+      s.brand = p;
+      return true;
+  }
+  return false;
+}
+
+export const TachographCapability = /*@__PURE__*/ defineCapability(0x0064, 'tachograph', properties, universalProperties, store);
 
 export type TachographMessage = TypedStateMessage<'tachograph', Tachograph> | TypedRequestMessage<'tachograph'>;
 

@@ -55,7 +55,70 @@ const properties: PropertyCodec[] = [
   { id: 0x09, name: 'tow_protection_triggered', key: 'towProtectionTriggered', multiple: false, value: Triggered },
 ];
 
-export const TheftAlarmCapability = /*@__PURE__*/ defineCapability(0x0046, 'theft_alarm', properties, universalProperties);
+/** Stores a decoded property: one plain assignment per id. */
+function store(s: TheftAlarm, id: number, p: Property<never>): boolean {
+  switch (id) {
+    case 0x01:
+      if (s.status !== undefined) return false;
+      s.status = p;
+      return true;
+    case 0x02:
+      if (s.interiorProtectionStatus !== undefined) return false;
+      s.interiorProtectionStatus = p;
+      return true;
+    case 0x03:
+      if (s.towProtectionStatus !== undefined) return false;
+      s.towProtectionStatus = p;
+      return true;
+    case 0x04:
+      if (s.lastWarningReason !== undefined) return false;
+      s.lastWarningReason = p;
+      return true;
+    case 0x05:
+      if (s.lastEvent !== undefined) return false;
+      s.lastEvent = p;
+      return true;
+    case 0x06:
+      if (s.lastEventLevel !== undefined) return false;
+      s.lastEventLevel = p;
+      return true;
+    case 0x07:
+      if (s.eventType !== undefined) return false;
+      s.eventType = p;
+      return true;
+    case 0x08:
+      if (s.interiorProtectionTriggered !== undefined) return false;
+      s.interiorProtectionTriggered = p;
+      return true;
+    case 0x09:
+      if (s.towProtectionTriggered !== undefined) return false;
+      s.towProtectionTriggered = p;
+      return true;
+    case 0xa0:
+      if (s.nonce !== undefined) return false;
+      s.nonce = p;
+      return true;
+    case 0xa1:
+      if (s.vehicleSignature !== undefined) return false;
+      s.vehicleSignature = p;
+      return true;
+    case 0xa2:
+      if (s.timestamp !== undefined) return false;
+      s.timestamp = p;
+      return true;
+    case 0xa3:
+      if (s.vin !== undefined) return false;
+      s.vin = p;
+      return true;
+    case 0xa4:
+      if (s.brand !== undefined) return false;
+      s.brand = p;
+      return true;
+  }
+  return false;
+}
+
+export const TheftAlarmCapability = /*@__PURE__*/ defineCapability(0x0046, 'theft_alarm', properties, universalProperties, store);
 
 export type TheftAlarmMessage = TypedStateMessage<'theft_alarm', TheftAlarm> | TypedRequestMessage<'theft_alarm'>;
 

@@ -109,7 +109,135 @@ const properties: PropertyCodec[] = [
   { id: 0x1a, name: 'average_electric_consumption', key: 'averageElectricConsumption', multiple: false, value: MeasuredEnergyEfficiency },
 ];
 
-export const TripsCapability = /*@__PURE__*/ defineCapability(0x006a, 'trips', properties, universalProperties);
+/** Stores a decoded property: one plain assignment per id. */
+function store(s: Trips, id: number, p: Property<never>): boolean {
+  switch (id) {
+    case 0x01:
+      if (s.type !== undefined) return false;
+      s.type = p;
+      return true;
+    case 0x02:
+      if (s.driverName !== undefined) return false;
+      s.driverName = p;
+      return true;
+    case 0x03:
+      if (s.description !== undefined) return false;
+      s.description = p;
+      return true;
+    case 0x04:
+      if (s.startTime !== undefined) return false;
+      s.startTime = p;
+      return true;
+    case 0x05:
+      if (s.endTime !== undefined) return false;
+      s.endTime = p;
+      return true;
+    case 0x06:
+      if (s.startAddress !== undefined) return false;
+      s.startAddress = p;
+      return true;
+    case 0x07:
+      if (s.endAddress !== undefined) return false;
+      s.endAddress = p;
+      return true;
+    case 0x08:
+      if (s.startCoordinates !== undefined) return false;
+      s.startCoordinates = p;
+      return true;
+    case 0x09:
+      if (s.endCoordinates !== undefined) return false;
+      s.endCoordinates = p;
+      return true;
+    case 0x0a:
+      if (s.startOdometer !== undefined) return false;
+      s.startOdometer = p;
+      return true;
+    case 0x0b:
+      if (s.endOdometer !== undefined) return false;
+      s.endOdometer = p;
+      return true;
+    case 0x0c:
+      if (s.averageFuelConsumption !== undefined) return false;
+      s.averageFuelConsumption = p;
+      return true;
+    case 0x0d:
+      if (s.distance !== undefined) return false;
+      s.distance = p;
+      return true;
+    case 0x0e:
+      (s.startAddressComponents ??= []).push(p);
+      return true;
+    case 0x0f:
+      (s.endAddressComponents ??= []).push(p);
+      return true;
+    case 0x10:
+      if (s.event !== undefined) return false;
+      s.event = p;
+      return true;
+    case 0x11:
+      if (s.ecoLevel !== undefined) return false;
+      s.ecoLevel = p;
+      return true;
+    case 0x12:
+      (s.thresholds ??= []).push(p);
+      return true;
+    case 0x13:
+      if (s.totalFuelConsumption !== undefined) return false;
+      s.totalFuelConsumption = p;
+      return true;
+    case 0x14:
+      if (s.totalIdleFuelConsumption !== undefined) return false;
+      s.totalIdleFuelConsumption = p;
+      return true;
+    case 0x15:
+      if (s.maximumSpeed !== undefined) return false;
+      s.maximumSpeed = p;
+      return true;
+    case 0x16:
+      if (s.roadType !== undefined) return false;
+      s.roadType = p;
+      return true;
+    case 0x17:
+      if (s.brakingCount !== undefined) return false;
+      s.brakingCount = p;
+      return true;
+    case 0x18:
+      if (s.id !== undefined) return false;
+      s.id = p;
+      return true;
+    case 0x19:
+      if (s.duration !== undefined) return false;
+      s.duration = p;
+      return true;
+    case 0x1a:
+      if (s.averageElectricConsumption !== undefined) return false;
+      s.averageElectricConsumption = p;
+      return true;
+    case 0xa0:
+      if (s.nonce !== undefined) return false;
+      s.nonce = p;
+      return true;
+    case 0xa1:
+      if (s.vehicleSignature !== undefined) return false;
+      s.vehicleSignature = p;
+      return true;
+    case 0xa2:
+      if (s.timestamp !== undefined) return false;
+      s.timestamp = p;
+      return true;
+    case 0xa3:
+      if (s.vin !== undefined) return false;
+      s.vin = p;
+      return true;
+    case 0xa4:
+      if (s.brand !== undefined) return false;
+      s.brand = p;
+      return true;
+  }
+  return false;
+}
+
+export const TripsCapability = /*@__PURE__*/ defineCapability(0x006a, 'trips', properties, universalProperties, store);
 
 export type TripsMessage = TypedStateMessage<'trips', Trips> | TypedRequestMessage<'trips'>;
 

@@ -184,7 +184,252 @@ const properties: PropertyCodec[] = [
   { id: 0x39, name: 'fuel_consumption_volume', key: 'fuelConsumptionVolume', multiple: false, value: MeasuredVolume },
 ];
 
-export const UsageCapability = /*@__PURE__*/ defineCapability(0x0068, 'usage', properties, universalProperties);
+/** Stores a decoded property: one plain assignment per id. */
+function store(s: Usage, id: number, p: Property<never>): boolean {
+  switch (id) {
+    case 0x01:
+      if (s.averageWeeklyDistance !== undefined) return false;
+      s.averageWeeklyDistance = p;
+      return true;
+    case 0x02:
+      if (s.averageWeeklyDistanceLongRun !== undefined) return false;
+      s.averageWeeklyDistanceLongRun = p;
+      return true;
+    case 0x03:
+      if (s.accelerationEvaluation !== undefined) return false;
+      s.accelerationEvaluation = p;
+      return true;
+    case 0x04:
+      if (s.drivingStyleEvaluation !== undefined) return false;
+      s.drivingStyleEvaluation = p;
+      return true;
+    case 0x05:
+      (s.drivingModesActivationPeriods ??= []).push(p);
+      return true;
+    case 0x06:
+      (s.drivingModesEnergyConsumptions ??= []).push(p);
+      return true;
+    case 0x07:
+      if (s.lastTripEnergyConsumption !== undefined) return false;
+      s.lastTripEnergyConsumption = p;
+      return true;
+    case 0x08:
+      if (s.lastTripFuelConsumption !== undefined) return false;
+      s.lastTripFuelConsumption = p;
+      return true;
+    case 0x09:
+      if (s.mileageAfterLastTrip !== undefined) return false;
+      s.mileageAfterLastTrip = p;
+      return true;
+    case 0x0a:
+      if (s.lastTripElectricPortion !== undefined) return false;
+      s.lastTripElectricPortion = p;
+      return true;
+    case 0x0b:
+      if (s.lastTripAverageEnergyRecuperation !== undefined) return false;
+      s.lastTripAverageEnergyRecuperation = p;
+      return true;
+    case 0x0c:
+      if (s.lastTripBatteryRemaining !== undefined) return false;
+      s.lastTripBatteryRemaining = p;
+      return true;
+    case 0x0d:
+      if (s.lastTripDate !== undefined) return false;
+      s.lastTripDate = p;
+      return true;
+    case 0x0e:
+      if (s.averageFuelConsumption !== undefined) return false;
+      s.averageFuelConsumption = p;
+      return true;
+    case 0x0f:
+      if (s.currentFuelConsumption !== undefined) return false;
+      s.currentFuelConsumption = p;
+      return true;
+    case 0x10:
+      if (s.odometerAfterLastTrip !== undefined) return false;
+      s.odometerAfterLastTrip = p;
+      return true;
+    case 0x11:
+      if (s.safetyDrivingScore !== undefined) return false;
+      s.safetyDrivingScore = p;
+      return true;
+    case 0x12:
+      if (s.rapidAccelerationGrade !== undefined) return false;
+      s.rapidAccelerationGrade = p;
+      return true;
+    case 0x13:
+      if (s.rapidDecelerationGrade !== undefined) return false;
+      s.rapidDecelerationGrade = p;
+      return true;
+    case 0x14:
+      if (s.lateNightGrade !== undefined) return false;
+      s.lateNightGrade = p;
+      return true;
+    case 0x15:
+      if (s.distanceOverTime !== undefined) return false;
+      s.distanceOverTime = p;
+      return true;
+    case 0x16:
+      if (s.electricConsumptionRateSinceStart !== undefined) return false;
+      s.electricConsumptionRateSinceStart = p;
+      return true;
+    case 0x17:
+      if (s.electricConsumptionRateSinceReset !== undefined) return false;
+      s.electricConsumptionRateSinceReset = p;
+      return true;
+    case 0x18:
+      if (s.electricDistanceLastTrip !== undefined) return false;
+      s.electricDistanceLastTrip = p;
+      return true;
+    case 0x19:
+      if (s.electricDistanceSinceReset !== undefined) return false;
+      s.electricDistanceSinceReset = p;
+      return true;
+    case 0x1a:
+      if (s.electricDurationLastTrip !== undefined) return false;
+      s.electricDurationLastTrip = p;
+      return true;
+    case 0x1b:
+      if (s.electricDurationSinceReset !== undefined) return false;
+      s.electricDurationSinceReset = p;
+      return true;
+    case 0x1c:
+      if (s.fuelConsumptionRateLastTrip !== undefined) return false;
+      s.fuelConsumptionRateLastTrip = p;
+      return true;
+    case 0x1d:
+      if (s.fuelConsumptionRateSinceReset !== undefined) return false;
+      s.fuelConsumptionRateSinceReset = p;
+      return true;
+    case 0x1e:
+      if (s.averageSpeedLastTrip !== undefined) return false;
+      s.averageSpeedLastTrip = p;
+      return true;
+    case 0x1f:
+      if (s.averageSpeedSinceReset !== undefined) return false;
+      s.averageSpeedSinceReset = p;
+      return true;
+    case 0x20:
+      if (s.fuelDistanceLastTrip !== undefined) return false;
+      s.fuelDistanceLastTrip = p;
+      return true;
+    case 0x21:
+      if (s.fuelDistanceSinceReset !== undefined) return false;
+      s.fuelDistanceSinceReset = p;
+      return true;
+    case 0x22:
+      if (s.drivingDurationLastTrip !== undefined) return false;
+      s.drivingDurationLastTrip = p;
+      return true;
+    case 0x23:
+      if (s.drivingDurationSinceReset !== undefined) return false;
+      s.drivingDurationSinceReset = p;
+      return true;
+    case 0x24:
+      if (s.ecoScoreTotal !== undefined) return false;
+      s.ecoScoreTotal = p;
+      return true;
+    case 0x25:
+      if (s.ecoScoreFreeWheel !== undefined) return false;
+      s.ecoScoreFreeWheel = p;
+      return true;
+    case 0x26:
+      if (s.ecoScoreConstant !== undefined) return false;
+      s.ecoScoreConstant = p;
+      return true;
+    case 0x27:
+      if (s.ecoScoreBonusRange !== undefined) return false;
+      s.ecoScoreBonusRange = p;
+      return true;
+    case 0x28:
+      (s.tripMeters ??= []).push(p);
+      return true;
+    case 0x29:
+      if (s.electricConsumptionAverage !== undefined) return false;
+      s.electricConsumptionAverage = p;
+      return true;
+    case 0x2a:
+      if (s.brakingEvaluation !== undefined) return false;
+      s.brakingEvaluation = p;
+      return true;
+    case 0x2b:
+      if (s.averageSpeed !== undefined) return false;
+      s.averageSpeed = p;
+      return true;
+    case 0x2c:
+      if (s.recuperationPower !== undefined) return false;
+      s.recuperationPower = p;
+      return true;
+    case 0x2d:
+      (s.accelerationDurations ??= []).push(p);
+      return true;
+    case 0x2e:
+      if (s.lastTripBatteryRegenerated !== undefined) return false;
+      s.lastTripBatteryRegenerated = p;
+      return true;
+    case 0x2f:
+      (s.energyConsumptionLastTrip ??= []).push(p);
+      return true;
+    case 0x30:
+      (s.energyConsumptionSinceReset ??= []).push(p);
+      return true;
+    case 0x31:
+      (s.energyConsumptionSinceCharging ??= []).push(p);
+      return true;
+    case 0x32:
+      (s.energyConsumptionPercentagesLastTrip ??= []).push(p);
+      return true;
+    case 0x33:
+      (s.energyConsumptionPercentagesSinceReset ??= []).push(p);
+      return true;
+    case 0x34:
+      (s.energyConsumptionPercentagesSinceCharging ??= []).push(p);
+      return true;
+    case 0x35:
+      if (s.averageSpeedSinceCharging !== undefined) return false;
+      s.averageSpeedSinceCharging = p;
+      return true;
+    case 0x36:
+      if (s.fuelConsumptionRateSinceStart !== undefined) return false;
+      s.fuelConsumptionRateSinceStart = p;
+      return true;
+    case 0x37:
+      if (s.fuelConsumptionRateSinceRefuel !== undefined) return false;
+      s.fuelConsumptionRateSinceRefuel = p;
+      return true;
+    case 0x38:
+      if (s.energyConsumptionRateSinceCharging !== undefined) return false;
+      s.energyConsumptionRateSinceCharging = p;
+      return true;
+    case 0x39:
+      if (s.fuelConsumptionVolume !== undefined) return false;
+      s.fuelConsumptionVolume = p;
+      return true;
+    case 0xa0:
+      if (s.nonce !== undefined) return false;
+      s.nonce = p;
+      return true;
+    case 0xa1:
+      if (s.vehicleSignature !== undefined) return false;
+      s.vehicleSignature = p;
+      return true;
+    case 0xa2:
+      if (s.timestamp !== undefined) return false;
+      s.timestamp = p;
+      return true;
+    case 0xa3:
+      if (s.vin !== undefined) return false;
+      s.vin = p;
+      return true;
+    case 0xa4:
+      if (s.brand !== undefined) return false;
+      s.brand = p;
+      return true;
+  }
+  return false;
+}
+
+export const UsageCapability = /*@__PURE__*/ defineCapability(0x0068, 'usage', properties, universalProperties, store);
 
 export type UsageMessage = TypedStateMessage<'usage', Usage> | TypedRequestMessage<'usage'>;
 

@@ -15,7 +15,38 @@ const properties: PropertyCodec[] = [
   { id: 0x01, name: 'status', key: 'status', multiple: false, value: ActiveState },
 ];
 
-export const ValetModeCapability = /*@__PURE__*/ defineCapability(0x0028, 'valet_mode', properties, universalProperties);
+/** Stores a decoded property: one plain assignment per id. */
+function store(s: ValetMode, id: number, p: Property<never>): boolean {
+  switch (id) {
+    case 0x01:
+      if (s.status !== undefined) return false;
+      s.status = p;
+      return true;
+    case 0xa0:
+      if (s.nonce !== undefined) return false;
+      s.nonce = p;
+      return true;
+    case 0xa1:
+      if (s.vehicleSignature !== undefined) return false;
+      s.vehicleSignature = p;
+      return true;
+    case 0xa2:
+      if (s.timestamp !== undefined) return false;
+      s.timestamp = p;
+      return true;
+    case 0xa3:
+      if (s.vin !== undefined) return false;
+      s.vin = p;
+      return true;
+    case 0xa4:
+      if (s.brand !== undefined) return false;
+      s.brand = p;
+      return true;
+  }
+  return false;
+}
+
+export const ValetModeCapability = /*@__PURE__*/ defineCapability(0x0028, 'valet_mode', properties, universalProperties, store);
 
 export type ValetModeMessage = TypedStateMessage<'valet_mode', ValetMode> | TypedRequestMessage<'valet_mode'>;
 

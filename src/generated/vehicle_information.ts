@@ -137,7 +137,156 @@ const properties: PropertyCodec[] = [
   { id: 0x21, name: 'vehicle_mass', key: 'vehicleMass', multiple: false, value: MeasuredMass },
 ];
 
-export const VehicleInformationCapability = /*@__PURE__*/ defineCapability(0x0014, 'vehicle_information', properties, universalProperties);
+/** Stores a decoded property: one plain assignment per id. */
+function store(s: VehicleInformation, id: number, p: Property<never>): boolean {
+  switch (id) {
+    case 0x02:
+      if (s.powertrain !== undefined) return false;
+      s.powertrain = p;
+      return true;
+    case 0x03:
+      if (s.modelName !== undefined) return false;
+      s.modelName = p;
+      return true;
+    case 0x04:
+      if (s.name !== undefined) return false;
+      s.name = p;
+      return true;
+    case 0x05:
+      if (s.licensePlate !== undefined) return false;
+      s.licensePlate = p;
+      return true;
+    case 0x06:
+      if (s.salesDesignation !== undefined) return false;
+      s.salesDesignation = p;
+      return true;
+    case 0x07:
+      if (s.modelYear !== undefined) return false;
+      s.modelYear = p;
+      return true;
+    case 0x08:
+      if (s.colourName !== undefined) return false;
+      s.colourName = p;
+      return true;
+    case 0x09:
+      if (s.powerInKW !== undefined) return false;
+      s.powerInKW = p;
+      return true;
+    case 0x0a:
+      if (s.numberOfDoors !== undefined) return false;
+      s.numberOfDoors = p;
+      return true;
+    case 0x0b:
+      if (s.numberOfSeats !== undefined) return false;
+      s.numberOfSeats = p;
+      return true;
+    case 0x0c:
+      if (s.engineVolume !== undefined) return false;
+      s.engineVolume = p;
+      return true;
+    case 0x0d:
+      if (s.engineMaxTorque !== undefined) return false;
+      s.engineMaxTorque = p;
+      return true;
+    case 0x0e:
+      if (s.gearbox !== undefined) return false;
+      s.gearbox = p;
+      return true;
+    case 0x0f:
+      if (s.displayUnit !== undefined) return false;
+      s.displayUnit = p;
+      return true;
+    case 0x10:
+      if (s.driverSeatLocation !== undefined) return false;
+      s.driverSeatLocation = p;
+      return true;
+    case 0x11:
+      (s.equipments ??= []).push(p);
+      return true;
+    case 0x13:
+      if (s.power !== undefined) return false;
+      s.power = p;
+      return true;
+    case 0x14:
+      if (s.language !== undefined) return false;
+      s.language = p;
+      return true;
+    case 0x15:
+      if (s.timeformat !== undefined) return false;
+      s.timeformat = p;
+      return true;
+    case 0x16:
+      if (s.drive !== undefined) return false;
+      s.drive = p;
+      return true;
+    case 0x17:
+      if (s.powertrainSecondary !== undefined) return false;
+      s.powertrainSecondary = p;
+      return true;
+    case 0x18:
+      if (s.fuelTankCapacity !== undefined) return false;
+      s.fuelTankCapacity = p;
+      return true;
+    case 0x19:
+      if (s.buildDate !== undefined) return false;
+      s.buildDate = p;
+      return true;
+    case 0x1a:
+      if (s.countryCode !== undefined) return false;
+      s.countryCode = p;
+      return true;
+    case 0x1b:
+      if (s.modelKey !== undefined) return false;
+      s.modelKey = p;
+      return true;
+    case 0x1c:
+      if (s.dataQuality !== undefined) return false;
+      s.dataQuality = p;
+      return true;
+    case 0x1d:
+      (s.extraEquipmentCodes ??= []).push(p);
+      return true;
+    case 0x1e:
+      if (s.series !== undefined) return false;
+      s.series = p;
+      return true;
+    case 0x1f:
+      if (s.lastDataTransferDate !== undefined) return false;
+      s.lastDataTransferDate = p;
+      return true;
+    case 0x20:
+      if (s.timeZone !== undefined) return false;
+      s.timeZone = p;
+      return true;
+    case 0x21:
+      if (s.vehicleMass !== undefined) return false;
+      s.vehicleMass = p;
+      return true;
+    case 0xa0:
+      if (s.nonce !== undefined) return false;
+      s.nonce = p;
+      return true;
+    case 0xa1:
+      if (s.vehicleSignature !== undefined) return false;
+      s.vehicleSignature = p;
+      return true;
+    case 0xa2:
+      if (s.timestamp !== undefined) return false;
+      s.timestamp = p;
+      return true;
+    case 0xa3:
+      if (s.vin !== undefined) return false;
+      s.vin = p;
+      return true;
+    case 0xa4:
+      if (s.brand !== undefined) return false;
+      s.brand = p;
+      return true;
+  }
+  return false;
+}
+
+export const VehicleInformationCapability = /*@__PURE__*/ defineCapability(0x0014, 'vehicle_information', properties, universalProperties, store);
 
 export type VehicleInformationMessage = TypedStateMessage<'vehicle_information', VehicleInformation> | TypedRequestMessage<'vehicle_information'>;
 

@@ -38,7 +38,62 @@ const properties: PropertyCodec[] = [
   { id: 0x0a, name: 'fuzzy_coordinates', key: 'fuzzyCoordinates', multiple: false, value: Coordinates },
 ];
 
-export const VehicleLocationCapability = /*@__PURE__*/ defineCapability(0x0030, 'vehicle_location', properties, universalProperties);
+/** Stores a decoded property: one plain assignment per id. */
+function store(s: VehicleLocation, id: number, p: Property<never>): boolean {
+  switch (id) {
+    case 0x04:
+      if (s.coordinates !== undefined) return false;
+      s.coordinates = p;
+      return true;
+    case 0x05:
+      if (s.heading !== undefined) return false;
+      s.heading = p;
+      return true;
+    case 0x06:
+      if (s.altitude !== undefined) return false;
+      s.altitude = p;
+      return true;
+    case 0x07:
+      if (s.precision !== undefined) return false;
+      s.precision = p;
+      return true;
+    case 0x08:
+      if (s.gpsSource !== undefined) return false;
+      s.gpsSource = p;
+      return true;
+    case 0x09:
+      if (s.gpsSignalStrength !== undefined) return false;
+      s.gpsSignalStrength = p;
+      return true;
+    case 0x0a:
+      if (s.fuzzyCoordinates !== undefined) return false;
+      s.fuzzyCoordinates = p;
+      return true;
+    case 0xa0:
+      if (s.nonce !== undefined) return false;
+      s.nonce = p;
+      return true;
+    case 0xa1:
+      if (s.vehicleSignature !== undefined) return false;
+      s.vehicleSignature = p;
+      return true;
+    case 0xa2:
+      if (s.timestamp !== undefined) return false;
+      s.timestamp = p;
+      return true;
+    case 0xa3:
+      if (s.vin !== undefined) return false;
+      s.vin = p;
+      return true;
+    case 0xa4:
+      if (s.brand !== undefined) return false;
+      s.brand = p;
+      return true;
+  }
+  return false;
+}
+
+export const VehicleLocationCapability = /*@__PURE__*/ defineCapability(0x0030, 'vehicle_location', properties, universalProperties, store);
 
 export type VehicleLocationMessage = TypedStateMessage<'vehicle_location', VehicleLocation> | TypedRequestMessage<'vehicle_location'>;
 

@@ -15,7 +15,37 @@ const properties: PropertyCodec[] = [
   { id: 0x99, name: 'states', key: 'states', multiple: true, value: CapabilityState },
 ];
 
-export const VehicleStatusCapability = /*@__PURE__*/ defineCapability(0x0011, 'vehicle_status', properties, universalProperties);
+/** Stores a decoded property: one plain assignment per id. */
+function store(s: VehicleStatus, id: number, p: Property<never>): boolean {
+  switch (id) {
+    case 0x99:
+      (s.states ??= []).push(p);
+      return true;
+    case 0xa0:
+      if (s.nonce !== undefined) return false;
+      s.nonce = p;
+      return true;
+    case 0xa1:
+      if (s.vehicleSignature !== undefined) return false;
+      s.vehicleSignature = p;
+      return true;
+    case 0xa2:
+      if (s.timestamp !== undefined) return false;
+      s.timestamp = p;
+      return true;
+    case 0xa3:
+      if (s.vin !== undefined) return false;
+      s.vin = p;
+      return true;
+    case 0xa4:
+      if (s.brand !== undefined) return false;
+      s.brand = p;
+      return true;
+  }
+  return false;
+}
+
+export const VehicleStatusCapability = /*@__PURE__*/ defineCapability(0x0011, 'vehicle_status', properties, universalProperties, store);
 
 export type VehicleStatusMessage = TypedStateMessage<'vehicle_status', VehicleStatus> | TypedRequestMessage<'vehicle_status'>;
 

@@ -15,7 +15,38 @@ const properties: PropertyCodec[] = [
   { id: 0x01, name: 'vehicle_time', key: 'vehicleTime', multiple: false, value: Time },
 ];
 
-export const VehicleTimeCapability = /*@__PURE__*/ defineCapability(0x0050, 'vehicle_time', properties, universalProperties);
+/** Stores a decoded property: one plain assignment per id. */
+function store(s: VehicleTime, id: number, p: Property<never>): boolean {
+  switch (id) {
+    case 0x01:
+      if (s.vehicleTime !== undefined) return false;
+      s.vehicleTime = p;
+      return true;
+    case 0xa0:
+      if (s.nonce !== undefined) return false;
+      s.nonce = p;
+      return true;
+    case 0xa1:
+      if (s.vehicleSignature !== undefined) return false;
+      s.vehicleSignature = p;
+      return true;
+    case 0xa2:
+      if (s.timestamp !== undefined) return false;
+      s.timestamp = p;
+      return true;
+    case 0xa3:
+      if (s.vin !== undefined) return false;
+      s.vin = p;
+      return true;
+    case 0xa4:
+      if (s.brand !== undefined) return false;
+      s.brand = p;
+      return true;
+  }
+  return false;
+}
+
+export const VehicleTimeCapability = /*@__PURE__*/ defineCapability(0x0050, 'vehicle_time', properties, universalProperties, store);
 
 export type VehicleTimeMessage = TypedStateMessage<'vehicle_time', VehicleTime> | TypedRequestMessage<'vehicle_time'>;
 

@@ -28,7 +28,50 @@ const properties: PropertyCodec[] = [
   { id: 0x04, name: 'starting_time', key: 'startingTime', multiple: false, value: MeasuredDuration },
 ];
 
-export const VideoHandoverCapability = /*@__PURE__*/ defineCapability(0x0043, 'video_handover', properties, universalProperties);
+/** Stores a decoded property: one plain assignment per id. */
+function store(s: VideoHandover, id: number, p: Property<never>): boolean {
+  switch (id) {
+    case 0x01:
+      if (s.url !== undefined) return false;
+      s.url = p;
+      return true;
+    case 0x02:
+      if (s.startingSecond !== undefined) return false;
+      s.startingSecond = p;
+      return true;
+    case 0x03:
+      if (s.screen !== undefined) return false;
+      s.screen = p;
+      return true;
+    case 0x04:
+      if (s.startingTime !== undefined) return false;
+      s.startingTime = p;
+      return true;
+    case 0xa0:
+      if (s.nonce !== undefined) return false;
+      s.nonce = p;
+      return true;
+    case 0xa1:
+      if (s.vehicleSignature !== undefined) return false;
+      s.vehicleSignature = p;
+      return true;
+    case 0xa2:
+      if (s.timestamp !== undefined) return false;
+      s.timestamp = p;
+      return true;
+    case 0xa3:
+      if (s.vin !== undefined) return false;
+      s.vin = p;
+      return true;
+    case 0xa4:
+      if (s.brand !== undefined) return false;
+      s.brand = p;
+      return true;
+  }
+  return false;
+}
+
+export const VideoHandoverCapability = /*@__PURE__*/ defineCapability(0x0043, 'video_handover', properties, universalProperties, store);
 
 export type VideoHandoverMessage = TypedStateMessage<'video_handover', VideoHandover> | TypedRequestMessage<'video_handover'>;
 

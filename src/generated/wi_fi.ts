@@ -27,7 +27,54 @@ const properties: PropertyCodec[] = [
   { id: 0x05, name: 'password', key: 'password', multiple: false, value: string },
 ];
 
-export const WiFiCapability = /*@__PURE__*/ defineCapability(0x0059, 'wi_fi', properties, universalProperties);
+/** Stores a decoded property: one plain assignment per id. */
+function store(s: WiFi, id: number, p: Property<never>): boolean {
+  switch (id) {
+    case 0x01:
+      if (s.status !== undefined) return false;
+      s.status = p;
+      return true;
+    case 0x02:
+      if (s.networkConnected !== undefined) return false;
+      s.networkConnected = p;
+      return true;
+    case 0x03:
+      if (s.networkSSID !== undefined) return false;
+      s.networkSSID = p;
+      return true;
+    case 0x04:
+      if (s.networkSecurity !== undefined) return false;
+      s.networkSecurity = p;
+      return true;
+    case 0x05:
+      if (s.password !== undefined) return false;
+      s.password = p;
+      return true;
+    case 0xa0:
+      if (s.nonce !== undefined) return false;
+      s.nonce = p;
+      return true;
+    case 0xa1:
+      if (s.vehicleSignature !== undefined) return false;
+      s.vehicleSignature = p;
+      return true;
+    case 0xa2:
+      if (s.timestamp !== undefined) return false;
+      s.timestamp = p;
+      return true;
+    case 0xa3:
+      if (s.vin !== undefined) return false;
+      s.vin = p;
+      return true;
+    case 0xa4:
+      if (s.brand !== undefined) return false;
+      s.brand = p;
+      return true;
+  }
+  return false;
+}
+
+export const WiFiCapability = /*@__PURE__*/ defineCapability(0x0059, 'wi_fi', properties, universalProperties, store);
 
 export type WiFiMessage = TypedStateMessage<'wi_fi', WiFi> | TypedRequestMessage<'wi_fi'>;
 

@@ -18,7 +18,40 @@ const properties: PropertyCodec[] = [
   { id: 0x03, name: 'positions', key: 'positions', multiple: true, value: WindowPosition },
 ];
 
-export const WindowsCapability = /*@__PURE__*/ defineCapability(0x0045, 'windows', properties, universalProperties);
+/** Stores a decoded property: one plain assignment per id. */
+function store(s: Windows, id: number, p: Property<never>): boolean {
+  switch (id) {
+    case 0x02:
+      (s.openPercentages ??= []).push(p);
+      return true;
+    case 0x03:
+      (s.positions ??= []).push(p);
+      return true;
+    case 0xa0:
+      if (s.nonce !== undefined) return false;
+      s.nonce = p;
+      return true;
+    case 0xa1:
+      if (s.vehicleSignature !== undefined) return false;
+      s.vehicleSignature = p;
+      return true;
+    case 0xa2:
+      if (s.timestamp !== undefined) return false;
+      s.timestamp = p;
+      return true;
+    case 0xa3:
+      if (s.vin !== undefined) return false;
+      s.vin = p;
+      return true;
+    case 0xa4:
+      if (s.brand !== undefined) return false;
+      s.brand = p;
+      return true;
+  }
+  return false;
+}
+
+export const WindowsCapability = /*@__PURE__*/ defineCapability(0x0045, 'windows', properties, universalProperties, store);
 
 export type WindowsMessage = TypedStateMessage<'windows', Windows> | TypedRequestMessage<'windows'>;
 

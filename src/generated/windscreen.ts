@@ -52,7 +52,66 @@ const properties: PropertyCodec[] = [
   { id: 0x08, name: 'windscreen_damage_detection_time', key: 'windscreenDamageDetectionTime', multiple: false, value: timestamp },
 ];
 
-export const WindscreenCapability = /*@__PURE__*/ defineCapability(0x0042, 'windscreen', properties, universalProperties);
+/** Stores a decoded property: one plain assignment per id. */
+function store(s: Windscreen, id: number, p: Property<never>): boolean {
+  switch (id) {
+    case 0x01:
+      if (s.wipersStatus !== undefined) return false;
+      s.wipersStatus = p;
+      return true;
+    case 0x02:
+      if (s.wipersIntensity !== undefined) return false;
+      s.wipersIntensity = p;
+      return true;
+    case 0x03:
+      if (s.windscreenDamage !== undefined) return false;
+      s.windscreenDamage = p;
+      return true;
+    case 0x04:
+      if (s.windscreenZoneMatrix !== undefined) return false;
+      s.windscreenZoneMatrix = p;
+      return true;
+    case 0x05:
+      if (s.windscreenDamageZone !== undefined) return false;
+      s.windscreenDamageZone = p;
+      return true;
+    case 0x06:
+      if (s.windscreenNeedsReplacement !== undefined) return false;
+      s.windscreenNeedsReplacement = p;
+      return true;
+    case 0x07:
+      if (s.windscreenDamageConfidence !== undefined) return false;
+      s.windscreenDamageConfidence = p;
+      return true;
+    case 0x08:
+      if (s.windscreenDamageDetectionTime !== undefined) return false;
+      s.windscreenDamageDetectionTime = p;
+      return true;
+    case 0xa0:
+      if (s.nonce !== undefined) return false;
+      s.nonce = p;
+      return true;
+    case 0xa1:
+      if (s.vehicleSignature !== undefined) return false;
+      s.vehicleSignature = p;
+      return true;
+    case 0xa2:
+      if (s.timestamp !== undefined) return false;
+      s.timestamp = p;
+      return true;
+    case 0xa3:
+      if (s.vin !== undefined) return false;
+      s.vin = p;
+      return true;
+    case 0xa4:
+      if (s.brand !== undefined) return false;
+      s.brand = p;
+      return true;
+  }
+  return false;
+}
+
+export const WindscreenCapability = /*@__PURE__*/ defineCapability(0x0042, 'windscreen', properties, universalProperties, store);
 
 export type WindscreenMessage = TypedStateMessage<'windscreen', Windscreen> | TypedRequestMessage<'windscreen'>;
 

@@ -31,6 +31,11 @@ export interface CapabilityCodec {
   readonly byId: ReadonlyArray<PropertyCodec | undefined>;
   readonly byName: ReadonlyMap<string, PropertyCodec>;
   readonly byKey: ReadonlyMap<string, PropertyCodec>;
+  /**
+   * Puts a decoded property into a state: generated per capability, so each store is a plain field
+   * assignment. False when a single-valued property is already there.
+   */
+  readonly store: (state: object, id: number, property: AnyProperty) => boolean;
 }
 
 export interface UnknownComponent {
@@ -63,6 +68,7 @@ export function defineCapability(
   name: string,
   own: readonly PropertyCodec[],
   universal: readonly PropertyCodec[],
+  store: (state: never, id: number, property: never) => boolean,
 ): CapabilityCodec {
   const properties = [...own, ...universal];
   const byId: Array<PropertyCodec | undefined> = new Array(256).fill(undefined);
@@ -74,5 +80,6 @@ export function defineCapability(
     byId,
     byName: new Map(properties.map((p) => [p.name, p])),
     byKey: new Map(properties.map((p) => [p.key, p])),
+    store: store as CapabilityCodec['store'],
   };
 }

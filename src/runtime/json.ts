@@ -10,7 +10,8 @@ import {
   capabilityKey,
   COMPONENT,
   MESSAGE_TYPES,
-  placeProperties,
+  forEachProperty,
+  presentComponents,
   propertyKey,
   type Message,
   type MessageType,
@@ -26,11 +27,11 @@ export function messageToJson(registry: Registry, message: Message): Json {
   const capName = cap ? cap.name : capabilityKey(message.capabilityId);
   const body: Record<string, Json> = {};
   if (message.type === 'set') {
-    for (const item of placeProperties(cap, message)) {
-      const value = propertyToJson(registry, item.codec, item.property);
-      if (item.codec && !item.codec.multiple) body[item.name] = value;
-      else ((body[item.name] ??= []) as Json[]).push(value);
-    }
+    forEachProperty(cap, message, (id, codec, property) => {
+      const value = propertyToJson(registry, codec, property);
+      if (codec && !codec.multiple) body[codec.name] = value;
+      else ((body[codec ? codec.name : propertyKey(id)] ??= []) as Json[]).push(value);
+    });
   } else {
     for (const id of message.propertyIds) {
       const codec = cap?.byId[id];
@@ -43,7 +44,7 @@ export function messageToJson(registry: Registry, message: Message): Json {
 
 function propertyToJson(registry: Registry, codec: PropertyCodec | undefined, prop: AnyProperty): Json {
   let out: Record<string, Json> | null = null;
-  const order = prop.componentOrder ?? ascendingComponents(prop);
+  const order = prop.componentOrder ?? presentComponents(prop);
   for (const cid of order) {
     out ??= {};
     switch (cid) {
@@ -76,19 +77,6 @@ function componentFromJson(codec: { fromJSON(j: unknown): unknown } | undefined,
   if (isUnknownJson(json)) return unknownFromJson(json);
   if (codec === undefined) throw new AutoApiError('INVALID_VALUE', -1, 'data of an unknown property is {"$unknown": "<hex>"}');
   return codec.fromJSON(json);
-}
-
-function ascendingComponents(prop: AnyProperty): number[] {
-  const ids: number[] = [];
-  if (prop.data !== undefined) ids.push(COMPONENT.data);
-  if (prop.timestamp !== undefined) ids.push(COMPONENT.timestamp);
-  if (prop.failure !== undefined) ids.push(COMPONENT.failure);
-  if (prop.availability !== undefined) ids.push(COMPONENT.availability);
-  if (prop.unknownComponents) {
-    for (const c of prop.unknownComponents) ids.push(c.id);
-    ids.sort((a, b) => a - b);
-  }
-  return ids;
 }
 
 // ---------------------------------------------------------------------------------------------- from JSON

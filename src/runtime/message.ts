@@ -153,19 +153,16 @@ function readState(
         const unknown = readProperty(r, undefined, p + 3, pe) as UnknownProperty;
         unknown.id = id;
         (unknownProperties ??= []).push(unknown);
-      } else if (codec.multiple) {
-        let list = state[codec.key] as AnyProperty[] | undefined;
-        if (list === undefined) state[codec.key] = list = [];
-        try {
-          list.push(readProperty(r, codec, p + 3, pe));
-        } catch (e) {
-          rethrowWithin(e, `[${list.length}]`);
-        }
       } else {
-        if (state[codec.key] !== undefined) {
+        let prop: AnyProperty;
+        try {
+          prop = readProperty(r, codec, p + 3, pe);
+        } catch (e) {
+          rethrowWithin(e, codec.multiple ? `[${(state[codec.key] as unknown[] | undefined)?.length ?? 0}]` : '');
+        }
+        if (!cap!.store(state, id, prop)) {
           throw new AutoApiError('REPEATED_PROPERTY', p, `${codec.name} is not multiple but appears again`);
         }
-        state[codec.key] = readProperty(r, codec, p + 3, pe);
       }
       wireOrder.push(id);
     } catch (e) {
@@ -192,8 +189,7 @@ function readProperty(r: Reader, codec: PropertyCodec | undefined, start: number
   const prop: AnyProperty = {};
   let p = start;
   let last = 0;
-  let ascending = true;
-  let order: number[] | undefined;
+  let order: number[] | undefined; // only once the components turn out not to be in ascending order
   while (p < end) {
     if (end - p < 3) throw truncated(p, 3, end - p, 'a component header');
     const cid = b[p]!;
@@ -224,12 +220,13 @@ function readProperty(r: Reader, codec: PropertyCodec | undefined, start: number
         list.push({ id: cid, bytes: b.slice(p + 3, ce) });
       }
     }
-    if (cid <= last) ascending = false;
-    (order ??= []).push(cid);
+    // Up to here they were ascending, so the ones seen so far, sorted, are the order they came in.
+    if (order === undefined && cid <= last) order = presentComponents(prop).filter((c) => c !== cid);
+    if (order !== undefined) order.push(cid);
     last = cid;
     p = ce;
   }
-  if (!ascending) prop.componentOrder = order;
+  if (order !== undefined) prop.componentOrder = order;
   return prop;
 }
 
@@ -300,85 +297,81 @@ export function capabilityKey(id: number): string {
 
 // ---------------------------------------------------------------------------------------------- encoding
 
-export interface PlacedProperty {
-  id: number;
-  codec: PropertyCodec | undefined;
-  /** JSON name of the property; "0x7f" for unknown ids. */
-  name: string;
-  property: AnyProperty;
-  /** Index within a multiple property (or within the unknown properties of that id), else -1. */
-  index: number;
-}
-
 /**
- * The properties of a state message in the order they are to be written: `wireOrder` first, then anything it
- * does not account for (a state built or changed by hand), in the order of the state's keys.
+ * Visits the properties of a state message in the order they are to be written: `wireOrder` first, then
+ * anything it does not account for (a state built or changed by hand), in the order of the state's keys.
+ * `index` is the position within a multiple property (or among unknown properties of that id), else -1.
  */
-export function placeProperties(cap: CapabilityCodec | undefined, message: StateMessage): PlacedProperty[] {
+export function forEachProperty(
+  cap: CapabilityCodec | undefined,
+  message: StateMessage,
+  visit: (id: number, codec: PropertyCodec | undefined, property: AnyProperty, index: number) => void,
+): void {
   const state = message.state as Record<string, unknown>;
-  const unknown = message.unknownProperties ?? [];
-  const placed: PlacedProperty[] = [];
-  const used = new Map<string, number>();
-  const usedUnknown = new Array<boolean>(unknown.length).fill(false);
+  const unknown = message.unknownProperties;
   const capName = cap ? cap.name : capabilityKey(message.capabilityId);
+  const used = new Uint32Array(256); // items written so far, by property id
+  let unknownUsed: boolean[] | undefined;
 
-  const takeKnown = (codec: PropertyCodec): boolean => {
+  const known = (codec: PropertyCodec): boolean => {
     const value = state[codec.key];
     if (value === undefined) return false;
-    const n = used.get(codec.key) ?? 0;
-    if (codec.multiple) {
-      if (!Array.isArray(value)) {
-        throw new AutoApiError('INVALID_VALUE', -1, `${codec.name} is multiple: expected an array`, `${capName}.${codec.name}`);
-      }
-      if (n >= value.length) return false;
-      placed.push({ id: codec.id, codec, name: codec.name, property: value[n], index: n });
-    } else {
+    const n = used[codec.id]!;
+    if (!codec.multiple) {
       if (n > 0) return false;
-      placed.push({ id: codec.id, codec, name: codec.name, property: value as AnyProperty, index: -1 });
+      used[codec.id] = 1;
+      visit(codec.id, codec, value as AnyProperty, -1);
+      return true;
     }
-    used.set(codec.key, n + 1);
+    if (!Array.isArray(value)) {
+      throw new AutoApiError('INVALID_VALUE', -1, `${codec.name} is multiple: expected an array`, `${capName}.${codec.name}`);
+    }
+    if (n >= value.length) return false;
+    used[codec.id] = n + 1;
+    visit(codec.id, codec, value[n] as AnyProperty, n);
     return true;
   };
-  const unknownIndex = (u: UnknownProperty): number => {
+  const unknownAt = (i: number): void => {
+    (unknownUsed ??= new Array<boolean>(unknown!.length).fill(false))[i] = true;
+    const u = unknown![i]!;
     let k = 0;
-    for (let i = 0; i < unknown.length; i++) {
-      if (unknown[i] === u) return k;
-      if (unknown[i]!.id === u.id) k++;
-    }
-    return k;
-  };
-  const takeUnknown = (i: number): void => {
-    usedUnknown[i] = true;
-    const u = unknown[i]!;
-    placed.push({ id: u.id, codec: undefined, name: propertyKey(u.id), property: u, index: unknownIndex(u) });
+    for (let j = 0; j < i; j++) if (unknown![j]!.id === u.id) k++;
+    visit(u.id, undefined, u, k);
   };
 
   if (message.wireOrder) {
     let nextUnknown = 0;
     for (const id of message.wireOrder) {
       const codec = cap?.byId[id];
-      if (codec && takeKnown(codec)) continue;
-      while (nextUnknown < unknown.length && usedUnknown[nextUnknown]) nextUnknown++;
-      if (nextUnknown < unknown.length && unknown[nextUnknown]!.id === id) takeUnknown(nextUnknown);
+      if (codec !== undefined && known(codec)) continue;
+      if (unknown !== undefined && nextUnknown < unknown.length && unknown[nextUnknown]!.id === id) unknownAt(nextUnknown++);
     }
   }
-  for (const key of Object.keys(state)) {
+  for (const key in state) {
     if (state[key] === undefined) continue;
     const codec = cap?.byKey.get(key);
     if (!codec) throw new AutoApiError('UNKNOWN_NAME', -1, `${capName} has no property ${key}`, `${capName}.${key}`);
-    while (takeKnown(codec));
+    while (known(codec));
   }
-  for (let i = 0; i < unknown.length; i++) if (!usedUnknown[i]) takeUnknown(i);
-  return placed;
+  if (unknown) for (let i = 0; i < unknown.length; i++) if (!unknownUsed?.[i]) unknownAt(i);
 }
+
+// One scratch buffer for all top-level encodes; the result is copied out of it.
+let scratch: Writer | undefined;
 
 export function encodeMessage(registry: Registry, message: Message): Uint8Array {
   if (typeof message !== 'object' || message === null) {
     throw new AutoApiError('INVALID_INPUT', -1, 'expected a message object');
   }
-  const w = new Writer();
-  writeMessage(w, registry, message);
-  return w.finish();
+  const w = scratch ?? new Writer(4096);
+  scratch = undefined; // an encode started from inside this one (a custom codec, say) gets its own
+  w.pos = 0;
+  try {
+    writeMessage(w, registry, message);
+    return w.finish();
+  } finally {
+    if (w.bytes.length <= 1 << 20) scratch = w; // keep it unless one huge message made it huge
+  }
 }
 
 export function writeMessage(w: Writer, registry: Registry, message: Message): void {
@@ -400,14 +393,13 @@ export function writeMessage(w: Writer, registry: Registry, message: Message): v
     }
     return;
   }
-  const placed = placeProperties(cap, message);
-  for (const item of placed) {
+  forEachProperty(cap, message, (pid, codec, property, index) => {
     try {
-      writeProperty(w, registry, item);
+      writeProperty(w, registry, pid, codec, property);
     } catch (e) {
-      rethrowWithin(e, `${cap ? cap.name : capabilityKey(id)}.${item.name}${item.index >= 0 ? `[${item.index}]` : ''}`);
+      rethrowWithin(e, `${cap ? cap.name : capabilityKey(id)}.${codec ? codec.name : propertyKey(pid)}${index >= 0 ? `[${index}]` : ''}`);
     }
-  }
+  });
 }
 
 function resolveCapability(registry: Registry, message: Message): CapabilityCodec | undefined {
@@ -423,19 +415,30 @@ function resolveCapability(registry: Registry, message: Message): CapabilityCode
   return registry.byId.get(id);
 }
 
-function writeProperty(w: Writer, registry: Registry, item: PlacedProperty): void {
-  const prop = item.property;
+function writeProperty(w: Writer, registry: Registry, id: number, codec: PropertyCodec | undefined, prop: AnyProperty): void {
   if (typeof prop !== 'object' || prop === null) throw new AutoApiError('INVALID_VALUE', -1, 'expected a property object');
-  w.u8(item.id);
+  w.u8(id);
   const at = w.reserve16();
-  const order = componentsToWrite(prop);
-  for (const cid of order) {
+  if (prop.unknownComponents === undefined && prop.componentOrder === undefined) {
+    // The common case: known components in ascending order, no arrays needed.
+    if (prop.data !== undefined) writeComponent(w, registry, codec, prop, COMPONENT.data);
+    if (prop.timestamp !== undefined) writeComponent(w, registry, codec, prop, COMPONENT.timestamp);
+    if (prop.failure !== undefined) writeComponent(w, registry, codec, prop, COMPONENT.failure);
+    if (prop.availability !== undefined) writeComponent(w, registry, codec, prop, COMPONENT.availability);
+  } else {
+    for (const cid of componentsToWrite(prop)) writeComponent(w, registry, codec, prop, cid);
+  }
+  w.patch16(at, 'the property');
+}
+
+function writeComponent(w: Writer, registry: Registry, codec: PropertyCodec | undefined, prop: AnyProperty, cid: number): void {
+  {
     w.u8(cid);
     const cat = w.reserve16();
     try {
       switch (cid) {
         case COMPONENT.data:
-          if (item.codec && !(prop.data instanceof Unknown)) item.codec.value.write(w, prop.data);
+          if (codec && !(prop.data instanceof Unknown)) codec.value.write(w, prop.data);
           else writeUnknown(w, prop.data);
           break;
         case COMPONENT.timestamp: {
@@ -461,7 +464,6 @@ function writeProperty(w: Writer, registry: Registry, item: PlacedProperty): voi
       rethrowWithin(e, componentName(cid));
     }
   }
-  w.patch16(at, 'the property');
 }
 
 function writeUnknown(w: Writer, value: unknown): void {
@@ -471,8 +473,8 @@ function writeUnknown(w: Writer, value: unknown): void {
 
 const CANONICAL = [COMPONENT.data, COMPONENT.timestamp, COMPONENT.failure, COMPONENT.availability];
 
-/** Component ids present in `prop`, in `componentOrder` when it accounts for exactly those, else ascending. */
-function componentsToWrite(prop: AnyProperty): number[] {
+/** Ids of the components present in `prop`, ascending. */
+export function presentComponents(prop: AnyProperty): number[] {
   const present: number[] = [];
   for (const cid of CANONICAL) if (prop[COMPONENT_NAMES[cid] as 'data'] !== undefined) present.push(cid);
   const extra = prop.unknownComponents;
@@ -485,6 +487,12 @@ function componentsToWrite(prop: AnyProperty): number[] {
     }
     present.sort((a, b) => a - b);
   }
+  return present;
+}
+
+/** Component ids present in `prop`, in `componentOrder` when it accounts for exactly those, else ascending. */
+function componentsToWrite(prop: AnyProperty): number[] {
+  const present = presentComponents(prop);
   const order = prop.componentOrder;
   if (order && order.length === present.length && present.every((c) => order.includes(c))) return order;
   return present;
