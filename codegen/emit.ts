@@ -26,6 +26,9 @@ const UNIVERSAL = 'universal-properties';
 const CAPABILITY_STATE = 'capability-state';
 const REGISTRY = 'capability-registry';
 
+/** SPEC.md "availability": Fundamental capabilities have no availability getters. */
+const FUNDAMENTAL = new Set(['vehicle_information']);
+
 const hex = (n: number, width = 2): string => `0x${n.toString(16).padStart(width, '0')}`;
 const q = (s: string): string => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 const ident = (s: string): string => (/^[A-Za-z_$][\w$]*$/.test(s) ? s : q(s));
@@ -84,7 +87,7 @@ export function emit(model: Model, options: EmitOptions): Map<string, string> {
   const capEnums = new Map<CapabilityDef, EnumDef[]>();
   for (const c of model.capabilities) {
     capEnums.set(c, ownEnums(c.properties, capModule(c)));
-    for (const name of [c.tsName, `${c.tsName}Message`, `${c.tsName}Capability`]) claim(name, capModule(c));
+    for (const name of [c.tsName, `${c.tsName}Message`, `${c.tsName}Capability`, `${c.tsName}Commands`, `${c.tsName}StateKey`]) claim(name, capModule(c));
   }
 
   if (clashes.length > 0) throw new SpecError(clashes);
@@ -234,6 +237,75 @@ export function emit(model: Model, options: EmitOptions): Map<string, string> {
     }
   };
 
+  /** Getters, availability getters and setters (SPEC.md): an interface, the setters' specs and their builders. */
+  const printCommands = (f: GeneratedFile, c: CapabilityDef, at: Home): void => {
+    const stateProps = c.state === 'all' ? c.properties : c.state ? c.properties.filter((p) => (c.state as number[]).includes(p.id)) : [];
+    const stateKey = `${c.tsName}StateKey`;
+    f.print('', `/** Properties a getter can ask for: the capability's state. */`);
+    f.print(`export type ${stateKey} = ${stateProps.length ? stateProps.map((p) => q(p.nameCased)).join(' | ') : 'never'};`);
+    f.print(`const STATE_KEYS: readonly ${stateKey}[] = [${stateProps.map((p) => q(p.nameCased)).join(', ')}];`);
+    const signatures: string[] = [];
+    const bodies: string[] = [];
+    const taken = new Set(['id', 'name', 'codec', 'decode', 'encode']);
+    const method = (snake: string): string => {
+      const name = snake.replace(/_([a-z0-9])/g, (_, ch: string) => ch.toUpperCase());
+      if (taken.has(name)) throw new SpecError([`${c.file}: the command ${snake} of ${c.name} clashes with another member (${name})`]);
+      taken.add(name);
+      return name;
+    };
+    if (c.getters) {
+      const base = c.getters.name ?? `get_${c.name}_state`;
+      const props = c.getters.name ? `${c.getters.name}_properties` : `get_${c.name}_properties`;
+      const withProperties = !c.getters.skipPropertiesGetter && stateProps.length > 1;
+      const kinds: Array<['get' | 'availability', string]> = [['get', '']];
+      if (!FUNDAMENTAL.has(c.name)) kinds.push(['availability', '_availability']);
+      for (const [type, suffix] of kinds) {
+        const what = type === 'get' ? 'Requests' : 'Requests the availability of';
+        const typeByte = type === 'get' ? '00' : '02';
+        const one = method(base + suffix);
+        signatures.push(`  /** ${what} every state property: 0d ${hex(c.id, 4).slice(2)} ${typeByte}. */`, `  ${one}(): Uint8Array;`);
+        bodies.push(`  ${one}: () => c.request(${q(type)}),`);
+        if (withProperties) {
+          const some = method(props + suffix);
+          signatures.push(`  /** ${what} the named state properties: 0d ${hex(c.id, 4).slice(2)} ${typeByte} + their ids. */`, `  ${some}(...properties: ${stateKey}[]): Uint8Array;`);
+          bodies.push(`  ${some}: (...properties) => c.request(${q(type)}, properties),`);
+        }
+      }
+    }
+    const setterSpecs: string[] = [];
+    for (const setter of c.setters) {
+      const name = method(setter.name);
+      const specName = `${setter.name.toUpperCase()}_SETTER`;
+      const byId = (id: number) => c.properties.find((p) => p.id === id);
+      const field = (id: number, required: boolean): string => {
+        const p = byId(id);
+        if (!p) throw new SpecError([`${c.file}:${setter.line}: setters: ${setter.name} names 0x${id.toString(16)}, which is not a property of ${c.name}`]);
+        let type = tsType(f, at, p.type);
+        const cases = p.type.kind === 'enum' ? p.type.def.cases : [];
+        const allowed = cases.filter((k) => !k.disabledInSetter).map((k) => q(k.name));
+        const disabled = cases.filter((k) => k.disabledInSetter).map((k) => q(k.name));
+        // disabled_in_setter values are left out of the input type (and refused at run time).
+        if (disabled.length) type = allowed.length < disabled.length ? allowed.join(' | ') : `Exclude<${type}, ${disabled.join(' | ')}>`;
+        return `${ident(p.nameCased)}${required ? '' : '?'}: ${p.multiple ? `${type}[]` : type}`;
+      };
+      const fields = [...setter.mandatory.map((id) => field(id, true)), ...setter.optional.map((id) => field(id, false))];
+      const onlyOptional = setter.mandatory.length === 0 && setter.constants.length === 0 && setter.optional.length > 0;
+      let input = fields.length ? `{ ${fields.join('; ')} }` : '';
+      if (onlyOptional) input = `${f.use(rt('AtLeastOne', true))}<${input}>`;
+      const keys = (ids: number[]) => `[${ids.map((id) => q(byId(id)!.nameCased)).join(', ')}]`;
+      const constants = setter.constants.map((k) => `[${hex(k.propertyId)}, [${k.value.map((b) => hex(b)).join(', ')}]]`);
+      setterSpecs.push(
+        `const ${specName}: ${f.use(rt('SetterSpec', true))} = { name: ${q(setter.name)}, mandatory: ${keys(setter.mandatory)}, optional: ${keys(setter.optional)}, constants: [${constants.join(', ')}] };`,
+      );
+      signatures.push(`  /** Setter ${setter.name}${setter.constants.length ? ' (sends constants too)' : ''}. */`, `  ${name}(${input ? `input: ${input}` : ''}): Uint8Array;`);
+      // A setter without inputs still refuses inputs from untyped callers.
+      bodies.push(input ? `  ${name}: (input) => c.set(${specName}, input),` : `  ${name}: (...input: unknown[]) => c.set(${specName}, input[0] ?? {}),`);
+    }
+    f.print('', `/** Getters and setters of ${c.name}, as message bytes. */`, `export interface ${c.tsName}Commands {`, ...signatures, '}');
+    if (setterSpecs.length) f.print('', ...setterSpecs);
+    f.print('', `const commands = (c: ${f.use(rt('CommandBuilder', true))}): ${c.tsName}Commands => ({`, ...bodies, '});');
+  };
+
   const files = new Map<string, string>();
 
   // unit-types.ts
@@ -321,14 +393,13 @@ export function emit(model: Model, options: EmitOptions): Map<string, string> {
     const universal = f.use({ name: 'universalProperties', from: `./${UNIVERSAL}.js` });
     const failure = f.use({ name: 'FailureComponent', from: `./${UNIVERSAL}.js` });
     const availability = f.use({ name: 'AvailabilityComponent', from: `./${UNIVERSAL}.js` });
+    f.print('', `export const ${c.tsName}Capability = /*@__PURE__*/ ${f.use(rt('defineCapability'))}(${hex(c.id, 4)}, ${q(c.name)}, properties, ${universal}, store);`);
+    f.print('', `export type ${c.tsName}Message = ${f.use(rt('TypedStateMessage', true))}<${q(c.name)}, ${c.tsName}> | ${f.use(rt('TypedRequestMessage', true))}<${q(c.name)}>;`);
+    printCommands(f, c, at);
     f.print(
       '',
-      `export const ${c.tsName}Capability = /*@__PURE__*/ ${f.use(rt('defineCapability'))}(${hex(c.id, 4)}, ${q(c.name)}, properties, ${universal}, store);`,
-      '',
-      `export type ${c.tsName}Message = ${f.use(rt('TypedStateMessage', true))}<${q(c.name)}, ${c.tsName}> | ${f.use(rt('TypedRequestMessage', true))}<${q(c.name)}>;`,
-      '',
-      `/** Decode and encode ${c.name} messages on their own; nested states still decode through the full registry. */`,
-      `export const ${c.tsName} = /*@__PURE__*/ ${f.use(rt('defineCapabilityApi'))}<${q(c.name)}, ${c.tsName}>(${c.tsName}Capability, ${failure}, ${availability});`,
+      `/** Decode, encode and build commands for ${c.name} on its own; nested states still decode through the full registry. */`,
+      `export const ${c.tsName} = /*@__PURE__*/ ${f.use(rt('defineCapabilityApi'))}<${q(c.name)}, ${c.tsName}, ${c.tsName}Commands>(${c.tsName}Capability, ${failure}, ${availability}, STATE_KEYS, commands);`,
     );
     files.set(`${at}.ts`, finish(f));
   }

@@ -2,6 +2,7 @@
 import type { CapabilityCodec, ValueCodec } from './codec.js';
 import { AutoApiError } from './errors.js';
 import { decodeMessage, encodeMessage, type DecodeOptions, type RequestMessage, type StateMessage } from './message.js';
+import { commandBuilder, type CommandBuilder } from './commands.js';
 import { defineRegistry, type Registry } from './registry.js';
 
 export interface TypedStateMessage<N extends string, S> extends StateMessage<S> {
@@ -25,14 +26,20 @@ export interface CapabilityApi<N extends string, S> {
   encode(state: S): Uint8Array;
 }
 
-export function defineCapabilityApi<N extends string, S>(
+/**
+ * The typed API of one capability. `commands` receives a builder and returns the generated getters and
+ * setters, which are merged into the API object.
+ */
+export function defineCapabilityApi<N extends string, S, C extends object = object>(
   codec: CapabilityCodec,
   failure: ValueCodec<unknown>,
   availability: ValueCodec<unknown>,
-): CapabilityApi<N, S> {
+  stateKeys: readonly string[] = [],
+  commands?: (build: CommandBuilder) => C,
+): CapabilityApi<N, S> & C {
   let own: Registry | undefined;
   const registry = () => (own ??= defineRegistry([codec], failure, availability));
-  return {
+  const api: CapabilityApi<N, S> = {
     id: codec.id,
     name: codec.name as N,
     codec,
@@ -47,4 +54,5 @@ export function defineCapabilityApi<N extends string, S>(
       return encodeMessage(registry(), { type: 'set', capability: codec.name, capabilityId: codec.id, state: state as Record<string, unknown> });
     },
   };
+  return Object.assign(api, commands?.(commandBuilder(codec, registry, stateKeys))) as CapabilityApi<N, S> & C;
 }

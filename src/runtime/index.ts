@@ -3,6 +3,7 @@ export * from './api.js';
 export * from './base.js';
 export * from './bytes.js';
 export * from './codec.js';
+export * from './commands.js';
 export * from './custom.js';
 export * from './errors.js';
 export * from './json.js';

@@ -415,6 +415,11 @@ function resolveCapability(registry: Registry, message: Message): CapabilityCode
   return registry.byId.get(id);
 }
 
+/** One property with only a data component (setters). */
+export function writePropertyData(w: Writer, registry: Registry, codec: PropertyCodec, value: unknown): void {
+  writeProperty(w, registry, codec.id, codec, { data: value });
+}
+
 function writeProperty(w: Writer, registry: Registry, id: number, codec: PropertyCodec | undefined, prop: AnyProperty): void {
   if (typeof prop !== 'object' || prop === null) throw new AutoApiError('INVALID_VALUE', -1, 'expected a property object');
   w.u8(id);
