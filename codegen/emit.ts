@@ -331,6 +331,27 @@ export function emit(model: Model, options: EmitOptions): Map<string, string> {
         `export type ${m.tsName} = ${f.use(rt('Measured', true))}<${unitNames(m)}>;`,
       );
     }
+    const measured = model.measurements.map((m) => m.tsName);
+    f.print(
+      '',
+      '/** For each unit name, the names of all units of its measurement. */',
+      'export interface UnitsLike {',
+      ...model.measurements.flatMap((m) => m.units.map((u) => `  ${ident(u.name)}: ${unitNames(m)};`)),
+      '}',
+      '',
+      // Built on first use, so that bundles which never convert do not keep every measurement.
+      `let byUnit: Map<string, ${f.use(rt('MeasurementCodec', true))}<string>> | undefined;`,
+      '',
+      `/** Converts a value to another unit of the same measurement, e.g. convertUnit({ value: 35, unit: 'kilowatts' }, 'watts'). */`,
+      `export function convertUnit<U extends keyof UnitsLike>(measured: ${f.use(rt('Measured', true))}<U>, to: UnitsLike[U]): ${f.use(rt('Measured', true))}<UnitsLike[U]> {`,
+      `  byUnit ??= new Map<string, MeasurementCodec<string>>([${measured.map((m) => `...Object.keys(${m}.units).map((u) => [u, ${m} as MeasurementCodec<string>] as const)`).join(', ')}]);`,
+      `  const measurement = byUnit.get(measured.unit);`,
+      `  if (!measurement) throw new ${f.use(rt('AutoApiError'))}('UNKNOWN_NAME', -1, \`\${String(measured.unit)} is not a unit\`);`,
+      `  return ${f.use(rt('convertMeasured'))}(measurement, measured, to) as ${f.use(rt('Measured', true))}<UnitsLike[U]>;`,
+      '}',
+    );
+    claim('UnitsLike', UNITS);
+    claim('convertUnit', UNITS);
     files.set(`${UNITS}.ts`, finish(f));
   }
 

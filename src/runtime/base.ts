@@ -330,3 +330,21 @@ export function defineMeasurement<U extends string>(name: string, id: number, un
     units,
   };
 }
+
+/**
+ * Converts between units of one measurement through its base unit (the one with factor 1):
+ * linear units: base = value * linear + constant; inverse units: base = inverse / value.
+ */
+export function convertMeasured<U extends string>(measurement: MeasurementCodec<U>, measured: Measured<U>, to: U): Measured<U> {
+  const from = measurement.units[measured.unit];
+  const target = measurement.units[to];
+  if (from === undefined) throw new AutoApiError('UNKNOWN_NAME', -1, `${describe(measured.unit)} is not a unit of this measurement`);
+  if (target === undefined) throw new AutoApiError('UNKNOWN_NAME', -1, `${describe(to)} is not a unit of this measurement`);
+  if (typeof measured.value !== 'number') throw invalid(`expected a number, got ${describe(measured.value)}`);
+  const isBase = (u: UnitDefinition) => (u.linear ?? u.inverse) === 1 && !u.constant;
+  const base =
+    from.inverse !== undefined && !isBase(from) ? from.inverse / measured.value : measured.value * (from.linear ?? 1) + (from.constant ?? 0);
+  const value =
+    target.inverse !== undefined && !isBase(target) ? target.inverse / base : (base - (target.constant ?? 0)) / (target.linear ?? 1);
+  return { unit: to, value };
+}
