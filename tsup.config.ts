@@ -1,8 +1,16 @@
+import { readdirSync } from 'node:fs';
 import { defineConfig } from 'tsup';
+
+// One entry per capability module, so that `auto-api-codec/capabilities/charging` pulls in only what Charging needs.
+const capabilities = Object.fromEntries(
+  readdirSync('src/generated')
+    .filter((f) => f.endsWith('.ts') && !f.includes('-') && f !== 'index.ts')
+    .map((f) => [`capabilities/${f.slice(0, -3)}`, `src/generated/${f}`]),
+);
 
 export default defineConfig([
   {
-    entry: { index: 'src/index.ts', 'runtime/index': 'src/runtime/index.ts' },
+    entry: { index: 'src/index.ts', 'runtime/index': 'src/runtime/index.ts', ...capabilities },
     format: ['esm', 'cjs'],
     dts: true,
     clean: false,

@@ -442,7 +442,8 @@ export function emit(model: Model, options: EmitOptions): Map<string, string> {
     const caps = model.capabilities.map((c) => f.use({ name: `${c.tsName}Capability`, from: `./${capModule(c)}.js` }));
     f.print(
       '',
-      `export const registry = /*@__PURE__*/ ${f.use(rt('defineRegistry'))}([${caps.join(', ')}], ${f.use({ name: 'FailureComponent', from: `./${UNIVERSAL}.js` })}, ${f.use({ name: 'AvailabilityComponent', from: `./${UNIVERSAL}.js` })});`,
+      '// Lazy: capability modules import this one back (through nested states), so it must not touch them at load.',
+      `export const registry = /*@__PURE__*/ ${f.use(rt('lazyRegistry'))}(() => [[${caps.join(', ')}], ${f.use({ name: 'FailureComponent', from: `./${UNIVERSAL}.js` })}, ${f.use({ name: 'AvailabilityComponent', from: `./${UNIVERSAL}.js` })}]);`,
     );
     files.set(`${REGISTRY}.ts`, finish(f));
   }

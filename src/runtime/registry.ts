@@ -20,3 +20,26 @@ export function defineRegistry(
     availability,
   };
 }
+
+/**
+ * A registry built on first use. Generated code needs this: nested states make capability modules and the
+ * registry import each other, and bundlers may evaluate the registry before the capabilities it lists.
+ */
+export function lazyRegistry(load: () => [readonly CapabilityCodec[], ValueCodec<unknown>, ValueCodec<unknown>]): Registry {
+  let built: Registry | undefined;
+  const get = (): Registry => (built ??= defineRegistry(...load()));
+  return {
+    get byId() {
+      return get().byId;
+    },
+    get byName() {
+      return get().byName;
+    },
+    get failure() {
+      return get().failure;
+    },
+    get availability() {
+      return get().availability;
+    },
+  };
+}
