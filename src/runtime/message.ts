@@ -58,18 +58,33 @@ export interface RequestMessage {
 
 export type Message = StateMessage | RequestMessage;
 
+/** The largest `maxDepth` accepted: deep enough for any real message, shallow enough for any JS stack. */
+export const MAX_DEPTH_LIMIT = 64;
+
 export interface DecodeOptions {
   /** Keep every well-formed property and list the malformed ones in `issues` instead of throwing. */
   lenient?: boolean;
-  /** How deeply capability_state values may nest (default 8). */
+  /** How deeply capability_state values may nest (default 8, at most 64). */
   maxDepth?: number;
 }
 
 export function decodeMessage(registry: Registry, bytes: Uint8Array, options?: DecodeOptions): Message {
   if (!(bytes instanceof Uint8Array)) throw new AutoApiError('INVALID_INPUT', -1, 'expected a Uint8Array');
-  const r = new Reader(bytes, registry, options?.maxDepth ?? DEFAULT_MAX_DEPTH);
+  const maxDepth = options?.maxDepth ?? DEFAULT_MAX_DEPTH;
+  // Each level costs a few stack frames; past this the JS stack, not the limit, would end the recursion.
+  if (!Number.isInteger(maxDepth) || maxDepth < 0 || maxDepth > MAX_DEPTH_LIMIT) {
+    throw new AutoApiError('INVALID_INPUT', -1, `maxDepth must be an integer from 0 to ${MAX_DEPTH_LIMIT}`);
+  }
+  const r = new Reader(bytes, registry, maxDepth);
   const issues: DecodeIssue[] | undefined = options?.lenient ? [] : undefined;
-  const message = readMessage(r, 0, bytes.length, issues);
+  let message: Message;
+  try {
+    message = readMessage(r, 0, bytes.length, issues);
+  } catch (e) {
+    // A safety net only: the depth limit keeps recursion far below any stack's size.
+    if (e instanceof RangeError) throw new AutoApiError('DEPTH_LIMIT', r.pos, 'the input nests deeper than the stack allows');
+    throw e;
+  }
   if (issues) message.issues = issues;
   return message;
 }
@@ -253,7 +268,9 @@ const nestedErrors = new WeakSet<AutoApiError>();
 export function readNestedMessage(r: Reader, end: number): Message {
   const start = r.pos;
   if (r.depth >= r.maxDepth) {
-    throw new AutoApiError('DEPTH_LIMIT', start, `capability states nested deeper than ${r.maxDepth} levels`);
+    const e = new AutoApiError('DEPTH_LIMIT', start, `capability states nested deeper than ${r.maxDepth} levels`);
+    nestedErrors.add(e);
+    throw e;
   }
   r.depth++;
   try {
@@ -261,7 +278,7 @@ export function readNestedMessage(r: Reader, end: number): Message {
     r.pos = end;
     return message;
   } catch (e) {
-    if (e instanceof AutoApiError && e.code !== 'DEPTH_LIMIT') nestedErrors.add(e);
+    if (e instanceof AutoApiError) nestedErrors.add(e);
     throw e;
   } finally {
     r.depth--;

@@ -1,0 +1,179 @@
+/**
+ * Hostile and damaged input: depth limits, huge inputs, lenient decoding, strict encoding, untrusted JSON,
+ * strings that are not UTF-8, and the documented error codes.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { AutoApiError, Charging, decode, encode, fromHex, fromJSON, toHex, toJSON, Unknown } from '../src/index.js';
+import { component, property, stateMessage } from './support/spec.js';
+
+const h4 = (n: number) => n.toString(16).padStart(4, '0');
+
+/** Historical states nested `depth` levels deep around an empty Doors state (10 bytes per level). */
+function nestedHistorical(depth: number): string {
+  let inner = '0d002001';
+  for (let i = 0; i < depth; i++) inner = stateMessage(0x12, property(0x01, component(1, inner)));
+  return inner;
+}
+
+function thrown(fn: () => unknown): AutoApiError {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(AutoApiError);
+    return e as AutoApiError;
+  }
+  throw new Error('expected an AutoApiError');
+}
+
+describe('depth limit', () => {
+  it('decodes up to the default depth, refuses one more', () => {
+    expect(() => decode(fromHex(nestedHistorical(8)))).not.toThrow();
+    const e = thrown(() => decode(fromHex(nestedHistorical(9))));
+    expect(e.code).toBe('DEPTH_LIMIT');
+    // The ninth level is the one refused: the path names the property that holds it.
+    expect(e.path).toBe(Array(9).fill('historical.states[0]').join('.'));
+  });
+
+  it('is configurable, up to 64', () => {
+    const deep = fromHex(nestedHistorical(64));
+    expect(decode(deep, { maxDepth: 64 }).type).toBe('set');
+    expect(thrown(() => decode(deep, { maxDepth: 63 })).code).toBe('DEPTH_LIMIT');
+    expect(thrown(() => decode(deep, { maxDepth: 65 })).code).toBe('INVALID_INPUT');
+    // What decodes also re-encodes and converts to JSON at that depth.
+    const m = decode(deep, { maxDepth: 64 });
+    expect(encode(m)).toEqual(deep);
+    expect(encode(fromJSON(JSON.parse(JSON.stringify(toJSON(m)))))).toEqual(deep);
+  });
+
+  it('stops the deepest payload u16 sizes allow (6,553 levels) and a 10,000-level one without a crash', () => {
+    const deepest = fromHex(nestedHistorical(6553));
+    expect(deepest.length).toBeLessThan(65536 + 10);
+    expect(thrown(() => decode(deepest)).code).toBe('DEPTH_LIMIT');
+    expect(thrown(() => decode(deepest, { maxDepth: 64 })).code).toBe('DEPTH_LIMIT');
+    // 10,000 levels cannot all have true sizes (a u16 holds at most 65535), so they claim the most they can.
+    const claimed = fromHex('0d00120101ffff01fffc'.repeat(10_000));
+    expect(['DEPTH_LIMIT', 'TRUNCATED']).toContain(thrown(() => decode(claimed, { maxDepth: 64 })).code);
+    expect(decode(claimed, { lenient: true }).issues?.length).toBeGreaterThan(0);
+  });
+});
+
+describe('large input', () => {
+  it('decodes 1 MB of properties and re-encodes it exactly', () => {
+    const one = property(0x04, component(1, '0001'), component(2, '0000016d82cebd50'));
+    const hex = stateMessage(0x20, ...Array.from({ length: 55_000 }, () => one));
+    const bytes = fromHex(hex);
+    expect(bytes.length).toBeGreaterThan(1_000_000);
+    const message = decode(bytes);
+    expect(message.type === 'set' && message.capability === 'doors' && message.state.positions?.length).toBe(55_000);
+    expect(encode(message)).toEqual(bytes);
+  });
+
+  it('refuses a size larger than what is left before reading it', () => {
+    const e = thrown(() => decode(fromHex('0d00200104ffff01')));
+    expect(e).toMatchObject({ code: 'TRUNCATED', offset: 7, path: 'doors.positions[0]' });
+  });
+});
+
+describe('lenient decoding', () => {
+  const good1 = property(0x06, component(1, '00'));
+  const bad = property(0x05, component(1, '0001')); // an enum given 2 bytes
+  const good2 = property(0x04, component(1, '0001'));
+
+  it('keeps every good property and reports the bad one', () => {
+    const hex = stateMessage(0x20, good1, bad, good2);
+    expect(() => decode(fromHex(hex))).toThrow(AutoApiError);
+    const m = decode(fromHex(hex), { lenient: true });
+    expect(toJSON(m)).toEqual({ set: { doors: { locks_state: { data: 'unlocked' }, positions: [{ data: { location: 'front_left', position: 'open' } }] } } });
+    expect(m.issues).toEqual([{ code: 'BAD_SIZE', offset: 17, path: 'doors.inside_locks_state.data', message: 'the data takes 1 bytes, 2 given' }]);
+  });
+
+  it('reports a truncated tail and trailing bytes', () => {
+    const cut = stateMessage(0x20, good1, good2).slice(0, -2);
+    const m = decode(fromHex(cut), { lenient: true });
+    expect(toJSON(m)).toEqual({ set: { doors: { locks_state: { data: 'unlocked' } } } });
+    expect(m.issues?.[0]).toMatchObject({ code: 'TRUNCATED', path: 'doors.positions[0]' });
+    const trailing = decode(fromHex(stateMessage(0x20, good1) + 'ff'), { lenient: true });
+    expect(trailing.issues?.[0]).toMatchObject({ code: 'TRUNCATED', offset: 11, path: 'doors' });
+  });
+});
+
+describe('strict encoding', () => {
+  it.each([
+    ['300 in a 1-byte uinteger', { set: { doors: {} } }, () => Charging.setChargeLimit({ chargeLimit: 0.5 }) && encode({ type: 'set', capability: 'historical', capabilityId: 0x12, state: { capabilityID: { data: 70_000 } } } as never), 'historical.capability_id.data'],
+    ['-1 in an unsigned field', null, () => encode({ type: 'set', capability: 'historical', capabilityId: 0x12, state: { capabilityID: { data: -1 } } } as never), 'historical.capability_id.data'],
+    ['an unknown enum name', null, () => encode({ type: 'set', capability: 'charging', capabilityId: 0x23, state: { chargeMode: { data: 'warp' } } } as never), 'charging.charge_mode.data'],
+    ['a missing mandatory setter input', null, () => Charging.setChargeMode({} as never), 'charging.set_charge_mode.charge_mode'],
+    ['a disabled_in_setter value', null, () => Charging.setChargeMode({ chargeMode: 'inductive' } as never), 'charging.set_charge_mode.charge_mode'],
+    ['a fractional integer', null, () => encode({ type: 'set', capability: 'historical', capabilityId: 0x12, state: { capabilityID: { data: 1.5 } } } as never), 'historical.capability_id.data'],
+  ])('refuses %s, naming the path', (_, __, fn, path) => {
+    const e = thrown(fn);
+    expect(e.path).toBe(path);
+    expect(['INVALID_VALUE', 'UNKNOWN_NAME']).toContain(e.code);
+  });
+
+  it('refuses a string longer than its 2-byte length prefix allows', () => {
+    const long = 'x'.repeat(70_000);
+    const e = thrown(() => encode({ type: 'set', capability: 'charging', capabilityId: 0x23, state: { timers: [] }, unknownProperties: [] } as never) && encode(fromJSON({ set: { dashboard_lights: { dynamic_warnings: [{ data: { id: 'a', category: 'engine', description: long } }] } } })));
+    expect(e.code).toBe('INVALID_VALUE');
+    expect(e.path).toMatch(/^dashboard_lights\.dynamic_warnings\[0\]\.data/);
+  });
+});
+
+describe('untrusted JSON', () => {
+  it.each([
+    ['{"__proto__":{"polluted":1}}', '__proto__'],
+    ['{"set":{"charging":{"__proto__":{"data":"immediate"}}}}', 'set.charging.__proto__'],
+    ['{"set":{"charging":{"charge_mode":{"constructor":1}}}}', 'set.charging.charge_mode.constructor'],
+  ])('refuses forbidden keys: %s', (json, path) => {
+    const e = thrown(() => fromJSON(JSON.parse(json)));
+    expect(e.code).toBe('FORBIDDEN_KEY');
+    expect(e.path).toBe(path);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it.each([
+    ['{"set":{"warp":{}}}', 'UNKNOWN_NAME', 'set.warp'],
+    ['{"put":{"charging":{}}}', 'UNKNOWN_NAME', 'put'],
+    ['{"set":{"charging":{"charge_mod":{"data":"immediate"}}}}', 'UNKNOWN_NAME', 'set.charging.charge_mod'],
+    ['{"set":{"charging":{"charge_mode":{"data":"warp"}}}}', 'UNKNOWN_NAME', 'set.charging.charge_mode.data'],
+    ['{"set":{"charging":{"departure_times":[{"data":{"state":"active","time":{"hour":300,"minute":0}}}]}}}', 'INVALID_VALUE', 'set.charging.departure_times[0].data.time.hour'],
+    ['{"set":{"charging":{"departure_times":[{"data":{"state":"active","time":{"hour":1,"minute":0,"second":0}}}]}}}', 'UNKNOWN_NAME', 'set.charging.departure_times[0].data.time.second'],
+    ['{"set":{"charging":{"charge_mode":{"timestamp":"yesterday"}}}}', 'INVALID_VALUE', 'set.charging.charge_mode.timestamp'],
+  ])('refuses %s', (json, code, path) => {
+    expect(thrown(() => fromJSON(json))).toMatchObject({ code, path });
+  });
+});
+
+describe('strings that are not UTF-8', () => {
+  it('are kept as Unknown bytes and re-encode exactly; valid ones are plain strings', () => {
+    const bad = stateMessage(0x14, property(0xa3, component(1, 'c328ff41'))); // vin, not UTF-8
+    const m = decode(fromHex(bad));
+    const vin = m.type === 'set' ? (m.state as { vin?: { data?: unknown } }).vin?.data : undefined;
+    expect(vin).toBeInstanceOf(Unknown);
+    expect(toJSON(m)).toEqual({ set: { vehicle_information: { vin: { data: { $unknown: 'c328ff41' } } } } });
+    expect(toHex(encode(m))).toBe(bad);
+    expect(toHex(encode(fromJSON(JSON.parse(JSON.stringify(toJSON(m))))))).toBe(bad);
+    const good = decode(fromHex(stateMessage(0x14, property(0xa3, component(1, 'efbbbf53c3bc')))));
+    expect(good.type === 'set' && (good.state as { vin?: { data?: unknown } }).vin?.data).toBe('\ufeffSü');
+  });
+});
+
+describe('error codes', () => {
+  it('are all listed in the README', () => {
+    const source = readFileSync(join(import.meta.dirname, '..', 'src', 'runtime', 'errors.ts'), 'utf8');
+    const codes = [...source.matchAll(/\| '([A-Z_]+)'/g)].map((m) => m[1]!);
+    expect(codes.length).toBeGreaterThan(10);
+    const readme = readFileSync(join(import.meta.dirname, '..', 'README.md'), 'utf8');
+    for (const code of codes) expect(readme, code).toContain(`| \`${code}\` |`);
+  });
+
+  it('never surface as RangeError or TypeError on odd input types', () => {
+    expect(thrown(() => decode([0x0d] as never)).code).toBe('INVALID_INPUT');
+    expect(thrown(() => decode(new Uint8Array())).code).toBe('TRUNCATED');
+    expect(thrown(() => encode(null as never)).code).toBe('INVALID_INPUT');
+    expect(thrown(() => fromJSON('not json')).code).toBe('INVALID_INPUT');
+  });
+  void h4;
+});
