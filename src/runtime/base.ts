@@ -7,7 +7,7 @@ import { messageFromJson, messageToJson, jsonKeys } from './json.js';
 import type { Reader } from './reader.js';
 import { UNREPRESENTABLE } from './unrepresentable.js';
 import type { Registry } from './registry.js';
-import { describe, numberFromJson, numberToJson, timestampAt, timestampFromJson, timestampMs, timestampToJson, type Timestamp } from './values.js';
+import { describe, numberFromJson, numberToJson, timestampAt, timestampFromJson, timestampToJson, writeTimestamp, type Timestamp } from './values.js';
 import type { Writer } from './writer.js';
 
 
@@ -161,9 +161,8 @@ export const float: FixedCodec<number> = /*@__PURE__*/ fixed(4, 'a float', (r, p
 
 export const timestamp: FixedCodec<Timestamp> = /*@__PURE__*/ fixed(8, 'a timestamp', (r, p) => timestampAt(r.view, p), {
   write(w, v) {
-    const ms = timestampMs(v);
     w.ensure(8);
-    w.view.setBigUint64(w.pos, ms);
+    writeTimestamp(w.view, w.pos, v);
     w.pos += 8;
   },
   toJSON: timestampToJson,

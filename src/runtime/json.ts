@@ -43,6 +43,16 @@ export function messageToJson(registry: Registry, message: Message): Json {
 }
 
 function propertyToJson(registry: Registry, codec: PropertyCodec | undefined, prop: AnyProperty): Json {
+  if (prop.componentOrder === undefined && prop.unknownComponents === undefined) {
+    // The common case: known components in ascending order.
+    if (prop.data === undefined && prop.timestamp === undefined && prop.failure === undefined && prop.availability === undefined) return null;
+    const out: Record<string, Json> = {};
+    if (prop.data !== undefined) out.data = componentToJson(codec?.value, prop.data);
+    if (prop.timestamp !== undefined) out.timestamp = timestampToJson(prop.timestamp);
+    if (prop.failure !== undefined) out.failure = componentToJson(registry.failure, prop.failure);
+    if (prop.availability !== undefined) out.availability = componentToJson(registry.availability, prop.availability);
+    return out;
+  }
   let out: Record<string, Json> | null = null;
   const order = prop.componentOrder ?? presentComponents(prop);
   for (const cid of order) {
@@ -228,6 +238,7 @@ function propertyFromJson(registry: Registry, codec: PropertyCodec | undefined, 
   const prop: AnyProperty = {};
   if (json === null) return prop;
   const order: number[] = [];
+  let ascending = true;
   for (const key of jsonKeys(json, 'a property')) {
     const value = (json as Record<string, unknown>)[key];
     try {
@@ -261,11 +272,7 @@ function propertyFromJson(registry: Registry, codec: PropertyCodec | undefined, 
       rethrowWithin(e, key);
     }
   }
-  for (let i = 1; i < order.length; i++) {
-    if (order[i]! < order[i - 1]!) {
-      prop.componentOrder = order;
-      break;
-    }
-  }
+  for (let i = 1; i < order.length && ascending; i++) ascending = order[i]! > order[i - 1]!;
+  if (!ascending) prop.componentOrder = order;
   return prop;
 }

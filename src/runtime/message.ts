@@ -10,7 +10,7 @@ import type { AnyProperty, CapabilityCodec, PropertyCodec, UnknownComponent, Unk
 import { AutoApiError, rethrowWithin, truncated } from './errors.js';
 import { DEFAULT_MAX_DEPTH, Reader } from './reader.js';
 import type { Registry } from './registry.js';
-import { timestampAt, timestampMs, Unknown } from './values.js';
+import { timestampAt, Unknown, writeTimestamp } from './values.js';
 import { UNREPRESENTABLE } from './unrepresentable.js';
 import { Writer } from './writer.js';
 
@@ -463,13 +463,11 @@ function writeComponent(w: Writer, registry: Registry, codec: PropertyCodec | un
           if (codec && !(prop.data instanceof Unknown)) codec.value.write(w, prop.data);
           else writeUnknown(w, prop.data);
           break;
-        case COMPONENT.timestamp: {
-          const ms = timestampMs(prop.timestamp);
+        case COMPONENT.timestamp:
           w.ensure(8);
-          w.view.setBigUint64(w.pos, ms);
+          writeTimestamp(w.view, w.pos, prop.timestamp);
           w.pos += 8;
           break;
-        }
         case COMPONENT.failure:
           if (prop.failure instanceof Unknown) w.raw(prop.failure.bytes);
           else registry.failure.write(w, prop.failure);

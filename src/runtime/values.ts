@@ -56,6 +56,19 @@ export function timestampFromJson(j: unknown): Timestamp {
   throw new AutoApiError('INVALID_VALUE', -1, `expected an ISO 8601 timestamp, got ${describe(j)}`);
 }
 
+/** Writes a timestamp as u64 milliseconds; a Date takes no BigInt on the way. */
+export function writeTimestamp(view: DataView, at: number, t: unknown): void {
+  if (t instanceof Date) {
+    const ms = t.getTime();
+    if (ms >= 0) {
+      view.setUint32(at, Math.floor(ms / 0x1_0000_0000));
+      view.setUint32(at + 4, ms >>> 0);
+      return;
+    }
+  }
+  view.setBigUint64(at, timestampMs(t));
+}
+
 export function timestampMs(t: unknown): bigint {
   if (typeof t === 'bigint') {
     if (t < 0n || t > 0xffff_ffff_ffff_ffffn) throw new AutoApiError('INVALID_VALUE', -1, `timestamp ${t} does not fit 8 bytes`);
