@@ -208,8 +208,9 @@ export function emit(model: Model, options: EmitOptions): Map<string, string> {
       );
     } else {
       const readPrefixed = f.use(rt('readPrefixed'));
+      const readItem = f.use(rt('readItem'));
       const reads = items.map((i) =>
-        i.fixed === undefined ? `${ident(i.nameCased)}: ${readPrefixed}(r, end, ${i.codec}, ${q(i.name)})` : `${ident(i.nameCased)}: ${i.codec}.read(r, end)`,
+        i.fixed === undefined ? `${ident(i.nameCased)}: ${readPrefixed}(r, end, ${i.codec}, ${q(i.name)})` : `${ident(i.nameCased)}: ${readItem}(r, end, ${i.codec})`,
       );
       f.print(
         `export const ${c.tsName}: ${f.use(rt('ValueCodec', true))}<${c.tsName}> = {`,

@@ -2,6 +2,7 @@
 import type { ValueCodec } from './codec.js';
 import { AutoApiError, rethrowWithin } from './errors.js';
 import { jsonKeys } from './json.js';
+import { UNREPRESENTABLE } from './unrepresentable.js';
 import type { Reader } from './reader.js';
 import { describe } from './values.js';
 import type { Writer } from './writer.js';
@@ -9,9 +10,30 @@ import type { Writer } from './writer.js';
 /** A variable-size item inside a custom type: u16 length, then the item. */
 export function readPrefixed<T>(r: Reader, end: number, codec: ValueCodec<T>, name: string): T {
   const itemEnd = r.prefixed(end, name);
-  const value = codec.read(r, itemEnd);
+  let value: T;
+  try {
+    value = codec.read(r, itemEnd);
+  } catch (e) {
+    if (e !== UNREPRESENTABLE) throw e;
+    r.unrepresentable = true; // noted; the framing of what follows is still checked
+    r.pos = itemEnd;
+    return undefined as T;
+  }
   r.expectEnd(itemEnd, name);
   return value;
+}
+
+/** A fixed-size item inside a variable-size custom type. */
+export function readItem<T>(r: Reader, end: number, codec: ValueCodec<T>): T {
+  const start = r.pos;
+  try {
+    return codec.read(r, end);
+  } catch (e) {
+    if (e !== UNREPRESENTABLE) throw e;
+    r.unrepresentable = true;
+    r.pos = start + codec.size;
+    return undefined as T;
+  }
 }
 
 export function writeItem<T>(w: Writer, codec: ValueCodec<T>, value: T, name: string, prefixed = false): void {

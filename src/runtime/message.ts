@@ -92,12 +92,8 @@ export function decodeMessage(registry: Registry, bytes: Uint8Array, options?: D
 /** Reads the message in `[start, end)`; used for the outermost message and for nested capability states. */
 export function readMessage(r: Reader, start: number, end: number, issues?: DecodeIssue[]): Message {
   const b = r.bytes;
-  if (end - start < 4) {
-    const error = truncated(start, 4, end - start, 'the message header');
-    if (issues && start < end && b[start] !== VERSION) throw badVersion(start, b[start]!);
-    throw error;
-  }
-  if (b[start] !== VERSION) throw badVersion(start, b[start]!);
+  if (start < end && b[start] !== VERSION) throw badVersion(start, b[start]!);
+  if (end - start < 4) throw truncated(start, 4, end - start, 'the message header');
   const capabilityId = (b[start + 1]! << 8) | b[start + 2]!;
   const typeByte = b[start + 3]!;
   const cap = r.registry.byId.get(capabilityId);
@@ -119,12 +115,12 @@ function badVersion(at: number, got: number): AutoApiError {
   return new AutoApiError('BAD_VERSION', at, `version byte is 0x${hex2(got)}, expected 0x0d (level 13)`);
 }
 
-function checkRequestIds(cap: CapabilityCodec, ids: number[], at: number): void {
+function checkRequestIds(cap: CapabilityCodec, ids: readonly number[], at: number): void {
   const seen = new Set<number>();
   ids.forEach((id, i) => {
     const p = cap.byId[id];
     if (p && !p.multiple) {
-      if (seen.has(id)) throw new AutoApiError('REPEATED_PROPERTY', at + i, `${p.name} is asked for twice`, p.name);
+      if (seen.has(id)) throw new AutoApiError('REPEATED_PROPERTY', at < 0 ? -1 : at + i, `${p.name} is asked for twice`, p.name);
       seen.add(id);
     }
   });
@@ -203,7 +199,7 @@ function readProperty(r: Reader, codec: PropertyCodec | undefined, start: number
   const view = r.view;
   const prop: AnyProperty = {};
   let p = start;
-  let last = 0;
+  let last = -1;
   let order: number[] | undefined; // only once the components turn out not to be in ascending order
   while (p < end) {
     if (end - p < 3) throw truncated(p, 3, end - p, 'a component header');
@@ -248,13 +244,18 @@ function readProperty(r: Reader, codec: PropertyCodec | undefined, start: number
 /** Reads one component's value; what the typed model cannot hold exactly stays as its bytes. */
 function readComponent(r: Reader, codec: { size: number; read(r: Reader, end: number): unknown }, end: number, name: string): unknown {
   const start = r.pos;
+  r.unrepresentable = false;
   try {
     if (codec.size >= 0 && end - start !== codec.size) throw badSize(start, codec.size, end - start, `the ${name}`);
     const value = codec.read(r, end);
     r.expectEnd(end, `the ${name}`);
+    if (r.unrepresentable) throw UNREPRESENTABLE;
     return value;
   } catch (e) {
-    if (e === UNREPRESENTABLE) return new Unknown(r.bytes.slice(start, end));
+    if (e === UNREPRESENTABLE) {
+      r.unrepresentable = false;
+      return new Unknown(r.bytes.slice(start, end));
+    }
     // A nested message names its own capability; the component name would only be noise there.
     if (e instanceof AutoApiError && nestedErrors.has(e)) throw e;
     rethrowWithin(e, name);
@@ -351,6 +352,14 @@ export function forEachProperty(
   const unknownAt = (i: number): void => {
     (unknownUsed ??= new Array<boolean>(unknown!.length).fill(false))[i] = true;
     const u = unknown![i]!;
+    const defined = cap?.byId[u.id];
+    if (defined) {
+      // Its bytes would be read back as that property: it belongs in the state.
+      throw new AutoApiError('INVALID_VALUE', -1, `unknown property 0x${hex2(u.id)} is ${defined.name}: put it in the state`, `${capName}.${propertyKey(u.id)}`);
+    }
+    if (!Number.isInteger(u.id) || u.id < 0 || u.id > 255) {
+      throw new AutoApiError('INVALID_VALUE', -1, `unknown property id ${String(u.id)} is not a byte`, capName);
+    }
     let k = 0;
     for (let j = 0; j < i; j++) if (unknown![j]!.id === u.id) k++;
     visit(u.id, undefined, u, k);
@@ -408,6 +417,8 @@ export function writeMessage(w: Writer, registry: Registry, message: Message): v
       }
       w.u8(pid);
     }
+    // The same rule decode applies, so that encode never writes what decode refuses.
+    if (cap) checkRequestIds(cap, ids, -1);
     return;
   }
   forEachProperty(cap, message, (pid, codec, property, index) => {
@@ -503,6 +514,7 @@ export function presentComponents(prop: AnyProperty): number[] {
       if (!Number.isInteger(c.id) || c.id < 0 || c.id > 255 || COMPONENT_NAMES[c.id] !== undefined || !(c.bytes instanceof Uint8Array)) {
         throw new AutoApiError('INVALID_VALUE', -1, `unknown component ${String(c.id)} must have an undefined byte id and bytes`);
       }
+      if (present.includes(c.id)) throw new AutoApiError('DUPLICATE_COMPONENT', -1, `component 0x${hex2(c.id)} appears twice`);
       present.push(c.id);
     }
     present.sort((a, b) => a - b);

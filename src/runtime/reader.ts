@@ -12,6 +12,11 @@ export class Reader {
   readonly view: DataView;
   pos = 0;
   depth = 0;
+  /**
+   * Set when an item inside a custom type could not be represented; the rest of the value is still read,
+   * so that its framing is checked, and the whole component is then kept as Unknown bytes.
+   */
+  unrepresentable = false;
 
   constructor(
     readonly bytes: Uint8Array,
