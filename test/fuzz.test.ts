@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AutoApiError, decode, encode, fromJSON, toHex, toJSON, type AutoApiErrorCode } from '../src/index.js';
-import { concat, layoutOf, propertiesOf, stateMessageArb, tlv, u16, wireMessageArb } from './support/arbitraries.js';
+import { concat, layoutOf, propertiesOf, stateMessageArb, tlv, u16, VERSION, wireMessageArb } from './support/arbitraries.js';
 import { model } from './support/spec.js';
 
 const SEED = Number(process.env.FC_SEED ?? 0x0d13);
