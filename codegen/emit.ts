@@ -221,12 +221,14 @@ export function emit(model: Model, options: EmitOptions): Map<string, string> {
     }
   };
 
-  const printPropertyTable = (f: GeneratedFile, at: Home, name: string, props: PropertyDef[]): void => {
-    f.print('', `const ${name}: ${f.use(rt('PropertyCodec', true))}[] = [`);
+  /** A function returning the property table: it names other modules' codecs, so it must not run at load. */
+  const printPropertyTable = (f: GeneratedFile, at: Home, name: string, props: PropertyDef[], extra = ''): void => {
+    f.print('', `function ${name}(): ${f.use(rt('PropertyCodec', true))}[] {`, '  return [');
     for (const p of props) {
-      f.print(`  { id: ${hex(p.id)}, name: ${q(p.name)}, key: ${q(p.nameCased)}, multiple: ${p.multiple}, value: ${codec(f, at, p.type)} },`);
+      f.print(`    { id: ${hex(p.id)}, name: ${q(p.name)}, key: ${q(p.nameCased)}, multiple: ${p.multiple}, value: ${codec(f, at, p.type)} },`);
     }
-    f.print('];');
+    if (extra) f.print(`    ${extra}`);
+    f.print('  ];', '}');
   };
 
   const printStateFields = (f: GeneratedFile, at: Home, props: PropertyDef[]): void => {
@@ -385,12 +387,19 @@ export function emit(model: Model, options: EmitOptions): Map<string, string> {
     printPropertyTable(f, UNIVERSAL, 'universal', model.universal);
     f.print(
       '',
-      `export const universalProperties: readonly ${f.use(rt('PropertyCodec', true))}[] = universal;`,
-      `export const FailureComponent = ${codec(f, UNIVERSAL, failure)};`,
-      `export const AvailabilityComponent = ${codec(f, UNIVERSAL, availability)};`,
+      '// Function declarations, not consts: other modules may call them before this one has run (import cycles).',
+      '',
+      '/** The universal properties, built on call (they name codecs of other modules). */',
+      `export function universalProperties(): ${f.use(rt('PropertyCodec', true))}[] {`,
+      '  return universal();',
+      '}',
+      '',
+      '/** The codecs of the failure and availability components. */',
+      `export function propertyComponents(): [${f.use(rt('ValueCodec', true))}<unknown>, ${f.use(rt('ValueCodec', true))}<unknown>] {`,
+      `  return [${codec(f, UNIVERSAL, failure)}, ${codec(f, UNIVERSAL, availability)}];`,
+      '}',
     );
-    claim('FailureComponent', UNIVERSAL);
-    claim('AvailabilityComponent', UNIVERSAL);
+    claim('propertyComponents', UNIVERSAL);
     files.set(`${UNIVERSAL}.ts`, finish(f));
   }
 
@@ -402,7 +411,8 @@ export function emit(model: Model, options: EmitOptions): Map<string, string> {
     f.print('', `/** The properties of ${c.name} (${hex(c.id, 4)}). */`, `export interface ${c.tsName} extends ${f.use({ name: 'UniversalState', from: `./${UNIVERSAL}.js`, typeOnly: true })} {`);
     printStateFields(f, at, c.properties);
     f.print('}');
-    printPropertyTable(f, at, 'properties', c.properties);
+    const universal = f.use({ name: 'universalProperties', from: `./${UNIVERSAL}.js` });
+    printPropertyTable(f, at, 'properties', c.properties, `...${universal}(),`);
     const property = f.use({ name: 'Property', from: `./${UNIVERSAL}.js`, typeOnly: true });
     f.print('', `/** Stores a decoded property: one plain assignment per id. */`, `function store(s: ${c.tsName}, id: number, p: ${property}<never>): boolean {`, '  switch (id) {');
     for (const p of [...c.properties, ...model.universal]) {
@@ -412,16 +422,14 @@ export function emit(model: Model, options: EmitOptions): Map<string, string> {
       else f.print(`      if (${key} !== undefined) return false;`, `      ${key} = p;`, '      return true;');
     }
     f.print('  }', '  return false;', '}');
-    const universal = f.use({ name: 'universalProperties', from: `./${UNIVERSAL}.js` });
-    const failure = f.use({ name: 'FailureComponent', from: `./${UNIVERSAL}.js` });
-    const availability = f.use({ name: 'AvailabilityComponent', from: `./${UNIVERSAL}.js` });
-    f.print('', `export const ${c.tsName}Capability = /*@__PURE__*/ ${f.use(rt('defineCapability'))}(${hex(c.id, 4)}, ${q(c.name)}, properties, ${universal}, store);`);
+    const components = f.use({ name: 'propertyComponents', from: `./${UNIVERSAL}.js` });
+    f.print('', `export const ${c.tsName}Capability = /*@__PURE__*/ ${f.use(rt('defineCapability'))}(${hex(c.id, 4)}, ${q(c.name)}, properties, store);`);
     f.print('', `export type ${c.tsName}Message = ${f.use(rt('TypedStateMessage', true))}<${q(c.name)}, ${c.tsName}> | ${f.use(rt('TypedRequestMessage', true))}<${q(c.name)}>;`);
     printCommands(f, c, at);
     f.print(
       '',
       `/** Decode, encode and build commands for ${c.name} on its own; nested states still decode through the full registry. */`,
-      `export const ${c.tsName} = /*@__PURE__*/ ${f.use(rt('defineCapabilityApi'))}<${q(c.name)}, ${c.tsName}, ${c.tsName}Commands>(${c.tsName}Capability, ${failure}, ${availability}, STATE_KEYS, commands);`,
+      `export const ${c.tsName} = /*@__PURE__*/ ${f.use(rt('defineCapabilityApi'))}<${q(c.name)}, ${c.tsName}, ${c.tsName}Commands>(${c.tsName}Capability, ${components}, STATE_KEYS, commands);`,
     );
     files.set(`${at}.ts`, finish(f));
   }
@@ -444,7 +452,7 @@ export function emit(model: Model, options: EmitOptions): Map<string, string> {
     f.print(
       '',
       '// Lazy: capability modules import this one back (through nested states), so it must not touch them at load.',
-      `export const registry = /*@__PURE__*/ ${f.use(rt('lazyRegistry'))}(() => [[${caps.join(', ')}], ${f.use({ name: 'FailureComponent', from: `./${UNIVERSAL}.js` })}, ${f.use({ name: 'AvailabilityComponent', from: `./${UNIVERSAL}.js` })}]);`,
+      `export const registry = /*@__PURE__*/ ${f.use(rt('lazyRegistry'))}(() => [[${caps.join(', ')}], ...${f.use({ name: 'propertyComponents', from: `./${UNIVERSAL}.js` })}()]);`,
     );
     files.set(`${REGISTRY}.ts`, finish(f));
   }

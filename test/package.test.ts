@@ -37,6 +37,27 @@ describe.runIf(built)('dist/', () => {
     expect(message.type === 'set' && message.state.states?.[0]?.data).toMatchObject({ type: 'set', capability: Object.keys(nested.example.value as object)[0] });
   });
 
+  // Which module a process imports first decides the order chunks run in; each order must work.
+  const fixtures = join(root, 'bench', 'fixtures.json');
+  it.each(['auto-api-codec', 'auto-api-codec/capabilities/charging', 'auto-api-codec/capabilities/historical', 'auto-api-codec/capabilities/vehicle_status', 'auto-api-codec/runtime'])(
+    'a fresh process importing %s first decodes every fixture',
+    (first) => {
+      const script = `
+        await import(${JSON.stringify(first)});
+        const lib = await import('auto-api-codec');
+        const { fixtures } = JSON.parse((await import('node:fs')).readFileSync(${JSON.stringify(fixtures)}, 'utf8'));
+        for (const f of fixtures) {
+          const m = lib.decode(lib.fromHex(f.hex));
+          if (lib.toHex(lib.encode(m)) !== f.hex) throw new Error('round trip ' + f.name);
+          if (lib.toHex(lib.encode(lib.fromJSON(JSON.parse(JSON.stringify(lib.toJSON(m)))))) !== f.hex) throw new Error('json ' + f.name);
+        }
+        console.log(fixtures.length);`;
+      const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' });
+      expect(run.stderr).toBe('');
+      expect(run.stdout.trim()).toBe('4');
+    },
+  );
+
   it('runtime subpath exports what generated code imports', async () => {
     const runtime = await import('auto-api-codec/runtime');
     for (const name of ['defineCapability', 'defineCapabilityApi', 'defineEnum', 'defineMeasurement', 'lazyRegistry', 'AutoApiError', 'Reader', 'Writer']) {

@@ -3,7 +3,7 @@
 
 import { type CommandBuilder, defineCapability, defineCapabilityApi, defineEnum, type PropertyCodec, type TypedRequestMessage, type TypedStateMessage } from '../runtime/index.js';
 import { ActiveState, LaneKeepAssistState, OnOffState, ParkAssist } from './custom-types.js';
-import { AvailabilityComponent, FailureComponent, type Property, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
 
 /** adas.blind_spot_warning_system_coverage (capabilities/adas.yml:52) */
 export const AdasBlindSpotWarningSystemCoverage = /*@__PURE__*/ defineEnum('adas.blind_spot_warning_system_coverage', { regular: 0x00, trailer: 0x01 });
@@ -37,20 +37,23 @@ export interface Adas extends UniversalState {
   launchControl?: Property<ActiveState>;
 }
 
-const properties: PropertyCodec[] = [
-  { id: 0x01, name: 'status', key: 'status', multiple: false, value: OnOffState },
-  { id: 0x02, name: 'alertness_system_status', key: 'alertnessSystemStatus', multiple: false, value: ActiveState },
-  { id: 0x03, name: 'forward_collision_warning_system', key: 'forwardCollisionWarningSystem', multiple: false, value: ActiveState },
-  { id: 0x04, name: 'blind_spot_warning_state', key: 'blindSpotWarningState', multiple: false, value: ActiveState },
-  { id: 0x05, name: 'blind_spot_warning_system_coverage', key: 'blindSpotWarningSystemCoverage', multiple: false, value: AdasBlindSpotWarningSystemCoverage },
-  { id: 0x06, name: 'rear_cross_warning_system', key: 'rearCrossWarningSystem', multiple: false, value: ActiveState },
-  { id: 0x07, name: 'automated_parking_brake', key: 'automatedParkingBrake', multiple: false, value: ActiveState },
-  { id: 0x08, name: 'lane_keep_assist_system', key: 'laneKeepAssistSystem', multiple: false, value: OnOffState },
-  { id: 0x09, name: 'lane_keep_assists_states', key: 'laneKeepAssistsStates', multiple: true, value: LaneKeepAssistState },
-  { id: 0x0a, name: 'park_assists', key: 'parkAssists', multiple: true, value: ParkAssist },
-  { id: 0x0b, name: 'blind_spot_warning_system', key: 'blindSpotWarningSystem', multiple: false, value: OnOffState },
-  { id: 0x0c, name: 'launch_control', key: 'launchControl', multiple: false, value: ActiveState },
-];
+function properties(): PropertyCodec[] {
+  return [
+    { id: 0x01, name: 'status', key: 'status', multiple: false, value: OnOffState },
+    { id: 0x02, name: 'alertness_system_status', key: 'alertnessSystemStatus', multiple: false, value: ActiveState },
+    { id: 0x03, name: 'forward_collision_warning_system', key: 'forwardCollisionWarningSystem', multiple: false, value: ActiveState },
+    { id: 0x04, name: 'blind_spot_warning_state', key: 'blindSpotWarningState', multiple: false, value: ActiveState },
+    { id: 0x05, name: 'blind_spot_warning_system_coverage', key: 'blindSpotWarningSystemCoverage', multiple: false, value: AdasBlindSpotWarningSystemCoverage },
+    { id: 0x06, name: 'rear_cross_warning_system', key: 'rearCrossWarningSystem', multiple: false, value: ActiveState },
+    { id: 0x07, name: 'automated_parking_brake', key: 'automatedParkingBrake', multiple: false, value: ActiveState },
+    { id: 0x08, name: 'lane_keep_assist_system', key: 'laneKeepAssistSystem', multiple: false, value: OnOffState },
+    { id: 0x09, name: 'lane_keep_assists_states', key: 'laneKeepAssistsStates', multiple: true, value: LaneKeepAssistState },
+    { id: 0x0a, name: 'park_assists', key: 'parkAssists', multiple: true, value: ParkAssist },
+    { id: 0x0b, name: 'blind_spot_warning_system', key: 'blindSpotWarningSystem', multiple: false, value: OnOffState },
+    { id: 0x0c, name: 'launch_control', key: 'launchControl', multiple: false, value: ActiveState },
+    ...universalProperties(),
+  ];
+}
 
 /** Stores a decoded property: one plain assignment per id. */
 function store(s: Adas, id: number, p: Property<never>): boolean {
@@ -125,7 +128,7 @@ function store(s: Adas, id: number, p: Property<never>): boolean {
   return false;
 }
 
-export const AdasCapability = /*@__PURE__*/ defineCapability(0x006c, 'adas', properties, universalProperties, store);
+export const AdasCapability = /*@__PURE__*/ defineCapability(0x006c, 'adas', properties, store);
 
 export type AdasMessage = TypedStateMessage<'adas', Adas> | TypedRequestMessage<'adas'>;
 
@@ -153,4 +156,4 @@ const commands = (c: CommandBuilder): AdasCommands => ({
 });
 
 /** Decode, encode and build commands for adas on its own; nested states still decode through the full registry. */
-export const Adas = /*@__PURE__*/ defineCapabilityApi<'adas', Adas, AdasCommands>(AdasCapability, FailureComponent, AvailabilityComponent, STATE_KEYS, commands);
+export const Adas = /*@__PURE__*/ defineCapabilityApi<'adas', Adas, AdasCommands>(AdasCapability, propertyComponents, STATE_KEYS, commands);

@@ -2,7 +2,7 @@
 // Regenerate with: auto-api gen --spec <dir> --out <dir>
 
 import { type CommandBuilder, defineCapability, defineCapabilityApi, type PropertyCodec, type SetterSpec, string, type TypedRequestMessage, type TypedStateMessage } from '../runtime/index.js';
-import { AvailabilityComponent, FailureComponent, type Property, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
 
 /** The properties of browser (0x0049). */
 export interface Browser extends UniversalState {
@@ -10,9 +10,12 @@ export interface Browser extends UniversalState {
   url?: Property<string>;
 }
 
-const properties: PropertyCodec[] = [
-  { id: 0x01, name: 'url', key: 'url', multiple: false, value: string },
-];
+function properties(): PropertyCodec[] {
+  return [
+    { id: 0x01, name: 'url', key: 'url', multiple: false, value: string },
+    ...universalProperties(),
+  ];
+}
 
 /** Stores a decoded property: one plain assignment per id. */
 function store(s: Browser, id: number, p: Property<never>): boolean {
@@ -45,7 +48,7 @@ function store(s: Browser, id: number, p: Property<never>): boolean {
   return false;
 }
 
-export const BrowserCapability = /*@__PURE__*/ defineCapability(0x0049, 'browser', properties, universalProperties, store);
+export const BrowserCapability = /*@__PURE__*/ defineCapability(0x0049, 'browser', properties, store);
 
 export type BrowserMessage = TypedStateMessage<'browser', Browser> | TypedRequestMessage<'browser'>;
 
@@ -66,4 +69,4 @@ const commands = (c: CommandBuilder): BrowserCommands => ({
 });
 
 /** Decode, encode and build commands for browser on its own; nested states still decode through the full registry. */
-export const Browser = /*@__PURE__*/ defineCapabilityApi<'browser', Browser, BrowserCommands>(BrowserCapability, FailureComponent, AvailabilityComponent, STATE_KEYS, commands);
+export const Browser = /*@__PURE__*/ defineCapabilityApi<'browser', Browser, BrowserCommands>(BrowserCapability, propertyComponents, STATE_KEYS, commands);

@@ -3,7 +3,7 @@
 
 import { type CommandBuilder, defineCapability, defineCapabilityApi, type PropertyCodec, type TypedRequestMessage, type TypedStateMessage } from '../runtime/index.js';
 import { SupportedCapability, Webhook } from './custom-types.js';
-import { AvailabilityComponent, FailureComponent, type Property, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
 
 /** The properties of capabilities (0x0010). */
 export interface Capabilities extends UniversalState {
@@ -13,10 +13,13 @@ export interface Capabilities extends UniversalState {
   webhooks?: Property<Webhook>[];
 }
 
-const properties: PropertyCodec[] = [
-  { id: 0x01, name: 'capabilities', key: 'capabilities', multiple: true, value: SupportedCapability },
-  { id: 0x02, name: 'webhooks', key: 'webhooks', multiple: true, value: Webhook },
-];
+function properties(): PropertyCodec[] {
+  return [
+    { id: 0x01, name: 'capabilities', key: 'capabilities', multiple: true, value: SupportedCapability },
+    { id: 0x02, name: 'webhooks', key: 'webhooks', multiple: true, value: Webhook },
+    ...universalProperties(),
+  ];
+}
 
 /** Stores a decoded property: one plain assignment per id. */
 function store(s: Capabilities, id: number, p: Property<never>): boolean {
@@ -51,7 +54,7 @@ function store(s: Capabilities, id: number, p: Property<never>): boolean {
   return false;
 }
 
-export const CapabilitiesCapability = /*@__PURE__*/ defineCapability(0x0010, 'capabilities', properties, universalProperties, store);
+export const CapabilitiesCapability = /*@__PURE__*/ defineCapability(0x0010, 'capabilities', properties, store);
 
 export type CapabilitiesMessage = TypedStateMessage<'capabilities', Capabilities> | TypedRequestMessage<'capabilities'>;
 
@@ -79,4 +82,4 @@ const commands = (c: CommandBuilder): CapabilitiesCommands => ({
 });
 
 /** Decode, encode and build commands for capabilities on its own; nested states still decode through the full registry. */
-export const Capabilities = /*@__PURE__*/ defineCapabilityApi<'capabilities', Capabilities, CapabilitiesCommands>(CapabilitiesCapability, FailureComponent, AvailabilityComponent, STATE_KEYS, commands);
+export const Capabilities = /*@__PURE__*/ defineCapabilityApi<'capabilities', Capabilities, CapabilitiesCommands>(CapabilitiesCapability, propertyComponents, STATE_KEYS, commands);

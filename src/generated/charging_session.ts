@@ -4,7 +4,7 @@
 import { type CommandBuilder, defineCapability, defineCapabilityApi, double, type PropertyCodec, string, timestamp, type Timestamp, type TypedRequestMessage, type TypedStateMessage } from '../runtime/index.js';
 import { ActiveState, ChargingCost, ChargingLocation, ChargingPoint } from './custom-types.js';
 import { MeasuredDuration, MeasuredEnergy, MeasuredLength } from './unit-types.js';
-import { AvailabilityComponent, FailureComponent, type Property, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
 
 /** The properties of charging_session (0x006d). */
 export interface ChargingSession extends UniversalState {
@@ -38,22 +38,25 @@ export interface ChargingSession extends UniversalState {
   location?: Property<ChargingLocation>;
 }
 
-const properties: PropertyCodec[] = [
-  { id: 0x01, name: 'public_charging_points', key: 'publicChargingPoints', multiple: true, value: ChargingPoint },
-  { id: 0x02, name: 'displayed_state_of_charge', key: 'displayedStateOfCharge', multiple: false, value: double },
-  { id: 0x03, name: 'displayed_start_state_of_charge', key: 'displayedStartStateOfCharge', multiple: false, value: double },
-  { id: 0x04, name: 'business_errors', key: 'businessErrors', multiple: true, value: string },
-  { id: 0x05, name: 'time_zone', key: 'timeZone', multiple: false, value: string },
-  { id: 0x06, name: 'start_time', key: 'startTime', multiple: false, value: timestamp },
-  { id: 0x07, name: 'end_time', key: 'endTime', multiple: false, value: timestamp },
-  { id: 0x08, name: 'total_charging_duration', key: 'totalChargingDuration', multiple: false, value: MeasuredDuration },
-  { id: 0x09, name: 'calculated_energy_charged', key: 'calculatedEnergyCharged', multiple: false, value: MeasuredEnergy },
-  { id: 0x0a, name: 'energy_charged', key: 'energyCharged', multiple: false, value: MeasuredEnergy },
-  { id: 0x0b, name: 'preconditioning_state', key: 'preconditioningState', multiple: false, value: ActiveState },
-  { id: 0x0c, name: 'odometer', key: 'odometer', multiple: false, value: MeasuredLength },
-  { id: 0x0d, name: 'charging_cost', key: 'chargingCost', multiple: false, value: ChargingCost },
-  { id: 0x0e, name: 'location', key: 'location', multiple: false, value: ChargingLocation },
-];
+function properties(): PropertyCodec[] {
+  return [
+    { id: 0x01, name: 'public_charging_points', key: 'publicChargingPoints', multiple: true, value: ChargingPoint },
+    { id: 0x02, name: 'displayed_state_of_charge', key: 'displayedStateOfCharge', multiple: false, value: double },
+    { id: 0x03, name: 'displayed_start_state_of_charge', key: 'displayedStartStateOfCharge', multiple: false, value: double },
+    { id: 0x04, name: 'business_errors', key: 'businessErrors', multiple: true, value: string },
+    { id: 0x05, name: 'time_zone', key: 'timeZone', multiple: false, value: string },
+    { id: 0x06, name: 'start_time', key: 'startTime', multiple: false, value: timestamp },
+    { id: 0x07, name: 'end_time', key: 'endTime', multiple: false, value: timestamp },
+    { id: 0x08, name: 'total_charging_duration', key: 'totalChargingDuration', multiple: false, value: MeasuredDuration },
+    { id: 0x09, name: 'calculated_energy_charged', key: 'calculatedEnergyCharged', multiple: false, value: MeasuredEnergy },
+    { id: 0x0a, name: 'energy_charged', key: 'energyCharged', multiple: false, value: MeasuredEnergy },
+    { id: 0x0b, name: 'preconditioning_state', key: 'preconditioningState', multiple: false, value: ActiveState },
+    { id: 0x0c, name: 'odometer', key: 'odometer', multiple: false, value: MeasuredLength },
+    { id: 0x0d, name: 'charging_cost', key: 'chargingCost', multiple: false, value: ChargingCost },
+    { id: 0x0e, name: 'location', key: 'location', multiple: false, value: ChargingLocation },
+    ...universalProperties(),
+  ];
+}
 
 /** Stores a decoded property: one plain assignment per id. */
 function store(s: ChargingSession, id: number, p: Property<never>): boolean {
@@ -136,7 +139,7 @@ function store(s: ChargingSession, id: number, p: Property<never>): boolean {
   return false;
 }
 
-export const ChargingSessionCapability = /*@__PURE__*/ defineCapability(0x006d, 'charging_session', properties, universalProperties, store);
+export const ChargingSessionCapability = /*@__PURE__*/ defineCapability(0x006d, 'charging_session', properties, store);
 
 export type ChargingSessionMessage = TypedStateMessage<'charging_session', ChargingSession> | TypedRequestMessage<'charging_session'>;
 
@@ -152,4 +155,4 @@ const commands = (c: CommandBuilder): ChargingSessionCommands => ({
 });
 
 /** Decode, encode and build commands for charging_session on its own; nested states still decode through the full registry. */
-export const ChargingSession = /*@__PURE__*/ defineCapabilityApi<'charging_session', ChargingSession, ChargingSessionCommands>(ChargingSessionCapability, FailureComponent, AvailabilityComponent, STATE_KEYS, commands);
+export const ChargingSession = /*@__PURE__*/ defineCapabilityApi<'charging_session', ChargingSession, ChargingSessionCommands>(ChargingSessionCapability, propertyComponents, STATE_KEYS, commands);

@@ -4,7 +4,7 @@
 import { type CommandBuilder, defineCapability, defineCapabilityApi, defineEnum, type PropertyCodec, type SetterSpec, type TypedRequestMessage, type TypedStateMessage } from '../runtime/index.js';
 import { DrivingMode, SpringRate } from './custom-types.js';
 import { MeasuredLength } from './unit-types.js';
-import { AvailabilityComponent, FailureComponent, type Property, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
 
 /** chassis_settings.sport_chrono (capabilities/chassis_settings.yml:34) */
 export const ChassisSettingsSportChrono = /*@__PURE__*/ defineEnum('chassis_settings.sport_chrono', { inactive: 0x00, active: 0x01, reset: 0x02 });
@@ -30,16 +30,19 @@ export interface ChassisSettings extends UniversalState {
   minimumChassisPosition?: Property<MeasuredLength>;
 }
 
-const properties: PropertyCodec[] = [
-  { id: 0x01, name: 'driving_mode', key: 'drivingMode', multiple: false, value: DrivingMode },
-  { id: 0x02, name: 'sport_chrono', key: 'sportChrono', multiple: false, value: ChassisSettingsSportChrono },
-  { id: 0x05, name: 'current_spring_rates', key: 'currentSpringRates', multiple: true, value: SpringRate },
-  { id: 0x06, name: 'maximum_spring_rates', key: 'maximumSpringRates', multiple: true, value: SpringRate },
-  { id: 0x07, name: 'minimum_spring_rates', key: 'minimumSpringRates', multiple: true, value: SpringRate },
-  { id: 0x08, name: 'current_chassis_position', key: 'currentChassisPosition', multiple: false, value: MeasuredLength },
-  { id: 0x09, name: 'maximum_chassis_position', key: 'maximumChassisPosition', multiple: false, value: MeasuredLength },
-  { id: 0x0a, name: 'minimum_chassis_position', key: 'minimumChassisPosition', multiple: false, value: MeasuredLength },
-];
+function properties(): PropertyCodec[] {
+  return [
+    { id: 0x01, name: 'driving_mode', key: 'drivingMode', multiple: false, value: DrivingMode },
+    { id: 0x02, name: 'sport_chrono', key: 'sportChrono', multiple: false, value: ChassisSettingsSportChrono },
+    { id: 0x05, name: 'current_spring_rates', key: 'currentSpringRates', multiple: true, value: SpringRate },
+    { id: 0x06, name: 'maximum_spring_rates', key: 'maximumSpringRates', multiple: true, value: SpringRate },
+    { id: 0x07, name: 'minimum_spring_rates', key: 'minimumSpringRates', multiple: true, value: SpringRate },
+    { id: 0x08, name: 'current_chassis_position', key: 'currentChassisPosition', multiple: false, value: MeasuredLength },
+    { id: 0x09, name: 'maximum_chassis_position', key: 'maximumChassisPosition', multiple: false, value: MeasuredLength },
+    { id: 0x0a, name: 'minimum_chassis_position', key: 'minimumChassisPosition', multiple: false, value: MeasuredLength },
+    ...universalProperties(),
+  ];
+}
 
 /** Stores a decoded property: one plain assignment per id. */
 function store(s: ChassisSettings, id: number, p: Property<never>): boolean {
@@ -97,7 +100,7 @@ function store(s: ChassisSettings, id: number, p: Property<never>): boolean {
   return false;
 }
 
-export const ChassisSettingsCapability = /*@__PURE__*/ defineCapability(0x0053, 'chassis_settings', properties, universalProperties, store);
+export const ChassisSettingsCapability = /*@__PURE__*/ defineCapability(0x0053, 'chassis_settings', properties, store);
 
 export type ChassisSettingsMessage = TypedStateMessage<'chassis_settings', ChassisSettings> | TypedRequestMessage<'chassis_settings'>;
 
@@ -142,4 +145,4 @@ const commands = (c: CommandBuilder): ChassisSettingsCommands => ({
 });
 
 /** Decode, encode and build commands for chassis_settings on its own; nested states still decode through the full registry. */
-export const ChassisSettings = /*@__PURE__*/ defineCapabilityApi<'chassis_settings', ChassisSettings, ChassisSettingsCommands>(ChassisSettingsCapability, FailureComponent, AvailabilityComponent, STATE_KEYS, commands);
+export const ChassisSettings = /*@__PURE__*/ defineCapabilityApi<'chassis_settings', ChassisSettings, ChassisSettingsCommands>(ChassisSettingsCapability, propertyComponents, STATE_KEYS, commands);

@@ -4,7 +4,7 @@
 import { type AtLeastOne, type CommandBuilder, defineCapability, defineCapabilityApi, double, type PropertyCodec, type SetterSpec, type TypedRequestMessage, type TypedStateMessage } from '../runtime/index.js';
 import { ActiveState, WeekdayTime } from './custom-types.js';
 import { MeasuredPower, MeasuredTemperature } from './unit-types.js';
-import { AvailabilityComponent, FailureComponent, type Property, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
 
 /** The properties of climate (0x0024). */
 export interface Climate extends UniversalState {
@@ -36,21 +36,24 @@ export interface Climate extends UniversalState {
   airConditionerCompressorPower?: Property<MeasuredPower>;
 }
 
-const properties: PropertyCodec[] = [
-  { id: 0x01, name: 'inside_temperature', key: 'insideTemperature', multiple: false, value: MeasuredTemperature },
-  { id: 0x02, name: 'outside_temperature', key: 'outsideTemperature', multiple: false, value: MeasuredTemperature },
-  { id: 0x03, name: 'driver_temperature_setting', key: 'driverTemperatureSetting', multiple: false, value: MeasuredTemperature },
-  { id: 0x04, name: 'passenger_temperature_setting', key: 'passengerTemperatureSetting', multiple: false, value: MeasuredTemperature },
-  { id: 0x05, name: 'hvac_state', key: 'hvacState', multiple: false, value: ActiveState },
-  { id: 0x06, name: 'defogging_state', key: 'defoggingState', multiple: false, value: ActiveState },
-  { id: 0x07, name: 'defrosting_state', key: 'defrostingState', multiple: false, value: ActiveState },
-  { id: 0x08, name: 'ionising_state', key: 'ionisingState', multiple: false, value: ActiveState },
-  { id: 0x09, name: 'defrosting_temperature_setting', key: 'defrostingTemperatureSetting', multiple: false, value: MeasuredTemperature },
-  { id: 0x0b, name: 'hvac_weekday_starting_times', key: 'hvacWeekdayStartingTimes', multiple: true, value: WeekdayTime },
-  { id: 0x0c, name: 'rear_temperature_setting', key: 'rearTemperatureSetting', multiple: false, value: MeasuredTemperature },
-  { id: 0x0d, name: 'humidity', key: 'humidity', multiple: false, value: double },
-  { id: 0x0e, name: 'air_conditioner_compressor_power', key: 'airConditionerCompressorPower', multiple: false, value: MeasuredPower },
-];
+function properties(): PropertyCodec[] {
+  return [
+    { id: 0x01, name: 'inside_temperature', key: 'insideTemperature', multiple: false, value: MeasuredTemperature },
+    { id: 0x02, name: 'outside_temperature', key: 'outsideTemperature', multiple: false, value: MeasuredTemperature },
+    { id: 0x03, name: 'driver_temperature_setting', key: 'driverTemperatureSetting', multiple: false, value: MeasuredTemperature },
+    { id: 0x04, name: 'passenger_temperature_setting', key: 'passengerTemperatureSetting', multiple: false, value: MeasuredTemperature },
+    { id: 0x05, name: 'hvac_state', key: 'hvacState', multiple: false, value: ActiveState },
+    { id: 0x06, name: 'defogging_state', key: 'defoggingState', multiple: false, value: ActiveState },
+    { id: 0x07, name: 'defrosting_state', key: 'defrostingState', multiple: false, value: ActiveState },
+    { id: 0x08, name: 'ionising_state', key: 'ionisingState', multiple: false, value: ActiveState },
+    { id: 0x09, name: 'defrosting_temperature_setting', key: 'defrostingTemperatureSetting', multiple: false, value: MeasuredTemperature },
+    { id: 0x0b, name: 'hvac_weekday_starting_times', key: 'hvacWeekdayStartingTimes', multiple: true, value: WeekdayTime },
+    { id: 0x0c, name: 'rear_temperature_setting', key: 'rearTemperatureSetting', multiple: false, value: MeasuredTemperature },
+    { id: 0x0d, name: 'humidity', key: 'humidity', multiple: false, value: double },
+    { id: 0x0e, name: 'air_conditioner_compressor_power', key: 'airConditionerCompressorPower', multiple: false, value: MeasuredPower },
+    ...universalProperties(),
+  ];
+}
 
 /** Stores a decoded property: one plain assignment per id. */
 function store(s: Climate, id: number, p: Property<never>): boolean {
@@ -130,7 +133,7 @@ function store(s: Climate, id: number, p: Property<never>): boolean {
   return false;
 }
 
-export const ClimateCapability = /*@__PURE__*/ defineCapability(0x0024, 'climate', properties, universalProperties, store);
+export const ClimateCapability = /*@__PURE__*/ defineCapability(0x0024, 'climate', properties, store);
 
 export type ClimateMessage = TypedStateMessage<'climate', Climate> | TypedRequestMessage<'climate'>;
 
@@ -183,4 +186,4 @@ const commands = (c: CommandBuilder): ClimateCommands => ({
 });
 
 /** Decode, encode and build commands for climate on its own; nested states still decode through the full registry. */
-export const Climate = /*@__PURE__*/ defineCapabilityApi<'climate', Climate, ClimateCommands>(ClimateCapability, FailureComponent, AvailabilityComponent, STATE_KEYS, commands);
+export const Climate = /*@__PURE__*/ defineCapabilityApi<'climate', Climate, ClimateCommands>(ClimateCapability, propertyComponents, STATE_KEYS, commands);

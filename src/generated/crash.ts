@@ -3,7 +3,7 @@
 
 import { type CommandBuilder, defineCapability, defineCapabilityApi, defineEnum, type PropertyCodec, type TypedRequestMessage, type TypedStateMessage, uinteger } from '../runtime/index.js';
 import { CrashIncident, EnabledState } from './custom-types.js';
-import { AvailabilityComponent, FailureComponent, type Property, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
 
 const UInteger1 = /*@__PURE__*/ uinteger(1);
 
@@ -41,15 +41,18 @@ export interface Crash extends UniversalState {
   status?: Property<CrashStatus>;
 }
 
-const properties: PropertyCodec[] = [
-  { id: 0x01, name: 'incidents', key: 'incidents', multiple: true, value: CrashIncident },
-  { id: 0x02, name: 'type', key: 'type', multiple: false, value: CrashType },
-  { id: 0x03, name: 'tipped_state', key: 'tippedState', multiple: false, value: CrashTippedState },
-  { id: 0x04, name: 'automatic_ecall', key: 'automaticECall', multiple: false, value: EnabledState },
-  { id: 0x05, name: 'severity', key: 'severity', multiple: false, value: UInteger1 },
-  { id: 0x06, name: 'impact_zone', key: 'impactZone', multiple: true, value: CrashImpactZone },
-  { id: 0x07, name: 'status', key: 'status', multiple: false, value: CrashStatus },
-];
+function properties(): PropertyCodec[] {
+  return [
+    { id: 0x01, name: 'incidents', key: 'incidents', multiple: true, value: CrashIncident },
+    { id: 0x02, name: 'type', key: 'type', multiple: false, value: CrashType },
+    { id: 0x03, name: 'tipped_state', key: 'tippedState', multiple: false, value: CrashTippedState },
+    { id: 0x04, name: 'automatic_ecall', key: 'automaticECall', multiple: false, value: EnabledState },
+    { id: 0x05, name: 'severity', key: 'severity', multiple: false, value: UInteger1 },
+    { id: 0x06, name: 'impact_zone', key: 'impactZone', multiple: true, value: CrashImpactZone },
+    { id: 0x07, name: 'status', key: 'status', multiple: false, value: CrashStatus },
+    ...universalProperties(),
+  ];
+}
 
 /** Stores a decoded property: one plain assignment per id. */
 function store(s: Crash, id: number, p: Property<never>): boolean {
@@ -104,7 +107,7 @@ function store(s: Crash, id: number, p: Property<never>): boolean {
   return false;
 }
 
-export const CrashCapability = /*@__PURE__*/ defineCapability(0x006b, 'crash', properties, universalProperties, store);
+export const CrashCapability = /*@__PURE__*/ defineCapability(0x006b, 'crash', properties, store);
 
 export type CrashMessage = TypedStateMessage<'crash', Crash> | TypedRequestMessage<'crash'>;
 
@@ -132,4 +135,4 @@ const commands = (c: CommandBuilder): CrashCommands => ({
 });
 
 /** Decode, encode and build commands for crash on its own; nested states still decode through the full registry. */
-export const Crash = /*@__PURE__*/ defineCapabilityApi<'crash', Crash, CrashCommands>(CrashCapability, FailureComponent, AvailabilityComponent, STATE_KEYS, commands);
+export const Crash = /*@__PURE__*/ defineCapabilityApi<'crash', Crash, CrashCommands>(CrashCapability, propertyComponents, STATE_KEYS, commands);

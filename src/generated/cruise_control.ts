@@ -4,7 +4,7 @@
 import { type CommandBuilder, defineCapability, defineCapabilityApi, defineEnum, type PropertyCodec, type SetterSpec, type TypedRequestMessage, type TypedStateMessage } from '../runtime/index.js';
 import { ActiveState } from './custom-types.js';
 import { MeasuredSpeed } from './unit-types.js';
-import { AvailabilityComponent, FailureComponent, type Property, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
 
 /** cruise_control.limiter (capabilities/cruise_control.yml:29) */
 export const CruiseControlLimiter = /*@__PURE__*/ defineEnum('cruise_control.limiter', { not_set: 0x00, higher_speed_requested: 0x01, lower_speed_requested: 0x02, speed_fixed: 0x03 });
@@ -24,13 +24,16 @@ export interface CruiseControl extends UniversalState {
   accTargetSpeed?: Property<MeasuredSpeed>;
 }
 
-const properties: PropertyCodec[] = [
-  { id: 0x01, name: 'cruise_control', key: 'cruiseControl', multiple: false, value: ActiveState },
-  { id: 0x02, name: 'limiter', key: 'limiter', multiple: false, value: CruiseControlLimiter },
-  { id: 0x03, name: 'target_speed', key: 'targetSpeed', multiple: false, value: MeasuredSpeed },
-  { id: 0x04, name: 'adaptive_cruise_control', key: 'adaptiveCruiseControl', multiple: false, value: ActiveState },
-  { id: 0x05, name: 'acc_target_speed', key: 'accTargetSpeed', multiple: false, value: MeasuredSpeed },
-];
+function properties(): PropertyCodec[] {
+  return [
+    { id: 0x01, name: 'cruise_control', key: 'cruiseControl', multiple: false, value: ActiveState },
+    { id: 0x02, name: 'limiter', key: 'limiter', multiple: false, value: CruiseControlLimiter },
+    { id: 0x03, name: 'target_speed', key: 'targetSpeed', multiple: false, value: MeasuredSpeed },
+    { id: 0x04, name: 'adaptive_cruise_control', key: 'adaptiveCruiseControl', multiple: false, value: ActiveState },
+    { id: 0x05, name: 'acc_target_speed', key: 'accTargetSpeed', multiple: false, value: MeasuredSpeed },
+    ...universalProperties(),
+  ];
+}
 
 /** Stores a decoded property: one plain assignment per id. */
 function store(s: CruiseControl, id: number, p: Property<never>): boolean {
@@ -79,7 +82,7 @@ function store(s: CruiseControl, id: number, p: Property<never>): boolean {
   return false;
 }
 
-export const CruiseControlCapability = /*@__PURE__*/ defineCapability(0x0062, 'cruise_control', properties, universalProperties, store);
+export const CruiseControlCapability = /*@__PURE__*/ defineCapability(0x0062, 'cruise_control', properties, store);
 
 export type CruiseControlMessage = TypedStateMessage<'cruise_control', CruiseControl> | TypedRequestMessage<'cruise_control'>;
 
@@ -112,4 +115,4 @@ const commands = (c: CommandBuilder): CruiseControlCommands => ({
 });
 
 /** Decode, encode and build commands for cruise_control on its own; nested states still decode through the full registry. */
-export const CruiseControl = /*@__PURE__*/ defineCapabilityApi<'cruise_control', CruiseControl, CruiseControlCommands>(CruiseControlCapability, FailureComponent, AvailabilityComponent, STATE_KEYS, commands);
+export const CruiseControl = /*@__PURE__*/ defineCapabilityApi<'cruise_control', CruiseControl, CruiseControlCommands>(CruiseControlCapability, propertyComponents, STATE_KEYS, commands);

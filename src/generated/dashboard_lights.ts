@@ -3,7 +3,7 @@
 
 import { type CommandBuilder, defineCapability, defineCapabilityApi, defineEnum, type PropertyCodec, type TypedRequestMessage, type TypedStateMessage } from '../runtime/index.js';
 import { DashboardLight, DynamicWarning } from './custom-types.js';
-import { AvailabilityComponent, FailureComponent, type Property, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
 
 /** dashboard_lights.bulb_failures (capabilities/dashboard_lights.yml:809) */
 export const DashboardLightsBulbFailures = /*@__PURE__*/ defineEnum('dashboard_lights.bulb_failures', { turn_signal_left: 0x00, turn_signal_right: 0x01, low_beam: 0x02, low_beam_left: 0x03, low_beam_right: 0x04, high_beam: 0x05, high_beam_left: 0x06, high_beam_right: 0x07, fog_light_front: 0x08, fog_light_rear: 0x09, stop: 0x0a, position: 0x0b, day_running: 0x0c, trailer_turn: 0x0d, trailer_turn_left: 0x0e, trailer_turn_right: 0x0f, trailer_stop: 0x10, trailer_electrical_failure: 0x11, multiple: 0x12 });
@@ -19,11 +19,14 @@ export interface DashboardLights extends UniversalState {
   dynamicWarnings?: Property<DynamicWarning>[];
 }
 
-const properties: PropertyCodec[] = [
-  { id: 0x01, name: 'dashboard_lights', key: 'dashboardLights', multiple: true, value: DashboardLight },
-  { id: 0x02, name: 'bulb_failures', key: 'bulbFailures', multiple: true, value: DashboardLightsBulbFailures },
-  { id: 0x03, name: 'dynamic_warnings', key: 'dynamicWarnings', multiple: true, value: DynamicWarning },
-];
+function properties(): PropertyCodec[] {
+  return [
+    { id: 0x01, name: 'dashboard_lights', key: 'dashboardLights', multiple: true, value: DashboardLight },
+    { id: 0x02, name: 'bulb_failures', key: 'bulbFailures', multiple: true, value: DashboardLightsBulbFailures },
+    { id: 0x03, name: 'dynamic_warnings', key: 'dynamicWarnings', multiple: true, value: DynamicWarning },
+    ...universalProperties(),
+  ];
+}
 
 /** Stores a decoded property: one plain assignment per id. */
 function store(s: DashboardLights, id: number, p: Property<never>): boolean {
@@ -61,7 +64,7 @@ function store(s: DashboardLights, id: number, p: Property<never>): boolean {
   return false;
 }
 
-export const DashboardLightsCapability = /*@__PURE__*/ defineCapability(0x0061, 'dashboard_lights', properties, universalProperties, store);
+export const DashboardLightsCapability = /*@__PURE__*/ defineCapability(0x0061, 'dashboard_lights', properties, store);
 
 export type DashboardLightsMessage = TypedStateMessage<'dashboard_lights', DashboardLights> | TypedRequestMessage<'dashboard_lights'>;
 
@@ -89,4 +92,4 @@ const commands = (c: CommandBuilder): DashboardLightsCommands => ({
 });
 
 /** Decode, encode and build commands for dashboard_lights on its own; nested states still decode through the full registry. */
-export const DashboardLights = /*@__PURE__*/ defineCapabilityApi<'dashboard_lights', DashboardLights, DashboardLightsCommands>(DashboardLightsCapability, FailureComponent, AvailabilityComponent, STATE_KEYS, commands);
+export const DashboardLights = /*@__PURE__*/ defineCapabilityApi<'dashboard_lights', DashboardLights, DashboardLightsCommands>(DashboardLightsCapability, propertyComponents, STATE_KEYS, commands);

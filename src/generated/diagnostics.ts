@@ -4,7 +4,7 @@
 import { type CommandBuilder, defineCapability, defineCapabilityApi, defineEnum, double, type PropertyCodec, type TypedRequestMessage, type TypedStateMessage } from '../runtime/index.js';
 import { ActiveState, CheckControlMessage, ConfirmedTroubleCode, DieselExhaustFilterStatus, FluidLevel, OemTroubleCodeValue, ServiceStatus, TirePressure, TirePressureStatus, TireTemperature, TroubleCode, WheelRPM } from './custom-types.js';
 import { MeasuredAngularVelocity, MeasuredDuration, MeasuredElectricPotentialDifference, MeasuredLength, MeasuredSpeed, MeasuredTemperature, MeasuredVolume } from './unit-types.js';
-import { AvailabilityComponent, FailureComponent, type Property, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
 
 /** diagnostics.fuel_level_accuracy (capabilities/diagnostics.yml:611) */
 export const DiagnosticsFuelLevelAccuracy = /*@__PURE__*/ defineEnum('diagnostics.fuel_level_accuracy', { measured: 0x00, calculated: 0x01 });
@@ -134,64 +134,67 @@ export interface Diagnostics extends UniversalState {
   secondaryEnergyLevel?: Property<number>;
 }
 
-const properties: PropertyCodec[] = [
-  { id: 0x01, name: 'mileage', key: 'mileage', multiple: false, value: MeasuredLength },
-  { id: 0x02, name: 'engine_oil_temperature', key: 'engineOilTemperature', multiple: false, value: MeasuredTemperature },
-  { id: 0x03, name: 'speed', key: 'speed', multiple: false, value: MeasuredSpeed },
-  { id: 0x04, name: 'engine_rpm', key: 'engineRPM', multiple: false, value: MeasuredAngularVelocity },
-  { id: 0x05, name: 'fuel_level', key: 'fuelLevel', multiple: false, value: double },
-  { id: 0x06, name: 'estimated_range', key: 'estimatedRange', multiple: false, value: MeasuredLength },
-  { id: 0x09, name: 'washer_fluid_level', key: 'washerFluidLevel', multiple: false, value: FluidLevel },
-  { id: 0x0b, name: 'battery_voltage', key: 'batteryVoltage', multiple: false, value: MeasuredElectricPotentialDifference },
-  { id: 0x0c, name: 'adblue_level', key: 'adBlueLevel', multiple: false, value: double },
-  { id: 0x0d, name: 'distance_since_reset', key: 'distanceSinceReset', multiple: false, value: MeasuredLength },
-  { id: 0x0e, name: 'distance_since_start', key: 'distanceSinceStart', multiple: false, value: MeasuredLength },
-  { id: 0x0f, name: 'fuel_volume', key: 'fuelVolume', multiple: false, value: MeasuredVolume },
-  { id: 0x10, name: 'anti_lock_braking', key: 'antiLockBraking', multiple: false, value: ActiveState },
-  { id: 0x11, name: 'engine_coolant_temperature', key: 'engineCoolantTemperature', multiple: false, value: MeasuredTemperature },
-  { id: 0x12, name: 'engine_total_operating_hours', key: 'engineTotalOperatingHours', multiple: false, value: MeasuredDuration },
-  { id: 0x13, name: 'engine_total_fuel_consumption', key: 'engineTotalFuelConsumption', multiple: false, value: MeasuredVolume },
-  { id: 0x14, name: 'brake_fluid_level', key: 'brakeFluidLevel', multiple: false, value: FluidLevel },
-  { id: 0x15, name: 'engine_torque', key: 'engineTorque', multiple: false, value: double },
-  { id: 0x16, name: 'engine_load', key: 'engineLoad', multiple: false, value: double },
-  { id: 0x17, name: 'wheel_based_speed', key: 'wheelBasedSpeed', multiple: false, value: MeasuredSpeed },
-  { id: 0x18, name: 'battery_level', key: 'batteryLevel', multiple: false, value: double },
-  { id: 0x19, name: 'check_control_messages', key: 'checkControlMessages', multiple: true, value: CheckControlMessage },
-  { id: 0x1a, name: 'tire_pressures', key: 'tirePressures', multiple: true, value: TirePressure },
-  { id: 0x1b, name: 'tire_temperatures', key: 'tireTemperatures', multiple: true, value: TireTemperature },
-  { id: 0x1c, name: 'wheel_rpms', key: 'wheelRPMs', multiple: true, value: WheelRPM },
-  { id: 0x1d, name: 'trouble_codes', key: 'troubleCodes', multiple: true, value: TroubleCode },
-  { id: 0x1e, name: 'mileage_meters', key: 'mileageMeters', multiple: false, value: MeasuredLength },
-  { id: 0x1f, name: 'odometer', key: 'odometer', multiple: false, value: MeasuredLength },
-  { id: 0x20, name: 'engine_total_operating_time', key: 'engineTotalOperatingTime', multiple: false, value: MeasuredDuration },
-  { id: 0x21, name: 'tire_pressure_statuses', key: 'tirePressureStatuses', multiple: true, value: TirePressureStatus },
-  { id: 0x22, name: 'brake_lining_wear_pre_warning', key: 'brakeLiningWearPreWarning', multiple: false, value: ActiveState },
-  { id: 0x23, name: 'engine_oil_life_remaining', key: 'engineOilLifeRemaining', multiple: false, value: double },
-  { id: 0x24, name: 'oem_trouble_code_values', key: 'oemTroubleCodeValues', multiple: true, value: OemTroubleCodeValue },
-  { id: 0x25, name: 'diesel_exhaust_fluid_range', key: 'dieselExhaustFluidRange', multiple: false, value: MeasuredLength },
-  { id: 0x26, name: 'diesel_particulate_filter_soot_level', key: 'dieselParticulateFilterSootLevel', multiple: false, value: double },
-  { id: 0x27, name: 'confirmed_trouble_codes', key: 'confirmedTroubleCodes', multiple: true, value: ConfirmedTroubleCode },
-  { id: 0x28, name: 'diesel_exhaust_filter_status', key: 'dieselExhaustFilterStatus', multiple: true, value: DieselExhaustFilterStatus },
-  { id: 0x2a, name: 'engine_total_idle_operating_time', key: 'engineTotalIdleOperatingTime', multiple: false, value: MeasuredDuration },
-  { id: 0x2b, name: 'engine_oil_amount', key: 'engineOilAmount', multiple: false, value: MeasuredVolume },
-  { id: 0x2c, name: 'engine_oil_level', key: 'engineOilLevel', multiple: false, value: double },
-  { id: 0x2d, name: 'estimated_secondary_powertrain_range', key: 'estimatedSecondaryPowertrainRange', multiple: false, value: MeasuredLength },
-  { id: 0x2e, name: 'fuel_level_accuracy', key: 'fuelLevelAccuracy', multiple: false, value: DiagnosticsFuelLevelAccuracy },
-  { id: 0x2f, name: 'tire_pressures_targets', key: 'tirePressuresTargets', multiple: true, value: TirePressure },
-  { id: 0x30, name: 'tire_pressures_differences', key: 'tirePressuresDifferences', multiple: true, value: TirePressure },
-  { id: 0x31, name: 'backup_battery_remaining_time', key: 'backupBatteryRemainingTime', multiple: false, value: MeasuredDuration },
-  { id: 0x32, name: 'engine_coolant_fluid_level', key: 'engineCoolantFluidLevel', multiple: false, value: FluidLevel },
-  { id: 0x33, name: 'engine_oil_fluid_level', key: 'engineOilFluidLevel', multiple: false, value: FluidLevel },
-  { id: 0x34, name: 'engine_oil_pressure_level', key: 'engineOilPressureLevel', multiple: false, value: DiagnosticsEngineOilPressureLevel },
-  { id: 0x35, name: 'engine_time_to_next_service', key: 'engineTimeToNextService', multiple: false, value: MeasuredDuration },
-  { id: 0x36, name: 'low_voltage_battery_charge_level', key: 'lowVoltageBatteryChargeLevel', multiple: false, value: DiagnosticsLowVoltageBatteryChargeLevel },
-  { id: 0x37, name: 'engine_oil_service_status', key: 'engineOilServiceStatus', multiple: false, value: ServiceStatus },
-  { id: 0x38, name: 'passenger_airbag_status', key: 'passengerAirbagStatus', multiple: false, value: ActiveState },
-  { id: 0x39, name: 'estimated_primary_powertrain_range', key: 'estimatedPrimaryPowertrainRange', multiple: false, value: MeasuredLength },
-  { id: 0x3a, name: 'estimated_mixed_powertrain_range', key: 'estimatedMixedPowertrainRange', multiple: false, value: MeasuredLength },
-  { id: 0x3b, name: 'primary_energy_level', key: 'primaryEnergyLevel', multiple: false, value: double },
-  { id: 0x3c, name: 'secondary_energy_level', key: 'secondaryEnergyLevel', multiple: false, value: double },
-];
+function properties(): PropertyCodec[] {
+  return [
+    { id: 0x01, name: 'mileage', key: 'mileage', multiple: false, value: MeasuredLength },
+    { id: 0x02, name: 'engine_oil_temperature', key: 'engineOilTemperature', multiple: false, value: MeasuredTemperature },
+    { id: 0x03, name: 'speed', key: 'speed', multiple: false, value: MeasuredSpeed },
+    { id: 0x04, name: 'engine_rpm', key: 'engineRPM', multiple: false, value: MeasuredAngularVelocity },
+    { id: 0x05, name: 'fuel_level', key: 'fuelLevel', multiple: false, value: double },
+    { id: 0x06, name: 'estimated_range', key: 'estimatedRange', multiple: false, value: MeasuredLength },
+    { id: 0x09, name: 'washer_fluid_level', key: 'washerFluidLevel', multiple: false, value: FluidLevel },
+    { id: 0x0b, name: 'battery_voltage', key: 'batteryVoltage', multiple: false, value: MeasuredElectricPotentialDifference },
+    { id: 0x0c, name: 'adblue_level', key: 'adBlueLevel', multiple: false, value: double },
+    { id: 0x0d, name: 'distance_since_reset', key: 'distanceSinceReset', multiple: false, value: MeasuredLength },
+    { id: 0x0e, name: 'distance_since_start', key: 'distanceSinceStart', multiple: false, value: MeasuredLength },
+    { id: 0x0f, name: 'fuel_volume', key: 'fuelVolume', multiple: false, value: MeasuredVolume },
+    { id: 0x10, name: 'anti_lock_braking', key: 'antiLockBraking', multiple: false, value: ActiveState },
+    { id: 0x11, name: 'engine_coolant_temperature', key: 'engineCoolantTemperature', multiple: false, value: MeasuredTemperature },
+    { id: 0x12, name: 'engine_total_operating_hours', key: 'engineTotalOperatingHours', multiple: false, value: MeasuredDuration },
+    { id: 0x13, name: 'engine_total_fuel_consumption', key: 'engineTotalFuelConsumption', multiple: false, value: MeasuredVolume },
+    { id: 0x14, name: 'brake_fluid_level', key: 'brakeFluidLevel', multiple: false, value: FluidLevel },
+    { id: 0x15, name: 'engine_torque', key: 'engineTorque', multiple: false, value: double },
+    { id: 0x16, name: 'engine_load', key: 'engineLoad', multiple: false, value: double },
+    { id: 0x17, name: 'wheel_based_speed', key: 'wheelBasedSpeed', multiple: false, value: MeasuredSpeed },
+    { id: 0x18, name: 'battery_level', key: 'batteryLevel', multiple: false, value: double },
+    { id: 0x19, name: 'check_control_messages', key: 'checkControlMessages', multiple: true, value: CheckControlMessage },
+    { id: 0x1a, name: 'tire_pressures', key: 'tirePressures', multiple: true, value: TirePressure },
+    { id: 0x1b, name: 'tire_temperatures', key: 'tireTemperatures', multiple: true, value: TireTemperature },
+    { id: 0x1c, name: 'wheel_rpms', key: 'wheelRPMs', multiple: true, value: WheelRPM },
+    { id: 0x1d, name: 'trouble_codes', key: 'troubleCodes', multiple: true, value: TroubleCode },
+    { id: 0x1e, name: 'mileage_meters', key: 'mileageMeters', multiple: false, value: MeasuredLength },
+    { id: 0x1f, name: 'odometer', key: 'odometer', multiple: false, value: MeasuredLength },
+    { id: 0x20, name: 'engine_total_operating_time', key: 'engineTotalOperatingTime', multiple: false, value: MeasuredDuration },
+    { id: 0x21, name: 'tire_pressure_statuses', key: 'tirePressureStatuses', multiple: true, value: TirePressureStatus },
+    { id: 0x22, name: 'brake_lining_wear_pre_warning', key: 'brakeLiningWearPreWarning', multiple: false, value: ActiveState },
+    { id: 0x23, name: 'engine_oil_life_remaining', key: 'engineOilLifeRemaining', multiple: false, value: double },
+    { id: 0x24, name: 'oem_trouble_code_values', key: 'oemTroubleCodeValues', multiple: true, value: OemTroubleCodeValue },
+    { id: 0x25, name: 'diesel_exhaust_fluid_range', key: 'dieselExhaustFluidRange', multiple: false, value: MeasuredLength },
+    { id: 0x26, name: 'diesel_particulate_filter_soot_level', key: 'dieselParticulateFilterSootLevel', multiple: false, value: double },
+    { id: 0x27, name: 'confirmed_trouble_codes', key: 'confirmedTroubleCodes', multiple: true, value: ConfirmedTroubleCode },
+    { id: 0x28, name: 'diesel_exhaust_filter_status', key: 'dieselExhaustFilterStatus', multiple: true, value: DieselExhaustFilterStatus },
+    { id: 0x2a, name: 'engine_total_idle_operating_time', key: 'engineTotalIdleOperatingTime', multiple: false, value: MeasuredDuration },
+    { id: 0x2b, name: 'engine_oil_amount', key: 'engineOilAmount', multiple: false, value: MeasuredVolume },
+    { id: 0x2c, name: 'engine_oil_level', key: 'engineOilLevel', multiple: false, value: double },
+    { id: 0x2d, name: 'estimated_secondary_powertrain_range', key: 'estimatedSecondaryPowertrainRange', multiple: false, value: MeasuredLength },
+    { id: 0x2e, name: 'fuel_level_accuracy', key: 'fuelLevelAccuracy', multiple: false, value: DiagnosticsFuelLevelAccuracy },
+    { id: 0x2f, name: 'tire_pressures_targets', key: 'tirePressuresTargets', multiple: true, value: TirePressure },
+    { id: 0x30, name: 'tire_pressures_differences', key: 'tirePressuresDifferences', multiple: true, value: TirePressure },
+    { id: 0x31, name: 'backup_battery_remaining_time', key: 'backupBatteryRemainingTime', multiple: false, value: MeasuredDuration },
+    { id: 0x32, name: 'engine_coolant_fluid_level', key: 'engineCoolantFluidLevel', multiple: false, value: FluidLevel },
+    { id: 0x33, name: 'engine_oil_fluid_level', key: 'engineOilFluidLevel', multiple: false, value: FluidLevel },
+    { id: 0x34, name: 'engine_oil_pressure_level', key: 'engineOilPressureLevel', multiple: false, value: DiagnosticsEngineOilPressureLevel },
+    { id: 0x35, name: 'engine_time_to_next_service', key: 'engineTimeToNextService', multiple: false, value: MeasuredDuration },
+    { id: 0x36, name: 'low_voltage_battery_charge_level', key: 'lowVoltageBatteryChargeLevel', multiple: false, value: DiagnosticsLowVoltageBatteryChargeLevel },
+    { id: 0x37, name: 'engine_oil_service_status', key: 'engineOilServiceStatus', multiple: false, value: ServiceStatus },
+    { id: 0x38, name: 'passenger_airbag_status', key: 'passengerAirbagStatus', multiple: false, value: ActiveState },
+    { id: 0x39, name: 'estimated_primary_powertrain_range', key: 'estimatedPrimaryPowertrainRange', multiple: false, value: MeasuredLength },
+    { id: 0x3a, name: 'estimated_mixed_powertrain_range', key: 'estimatedMixedPowertrainRange', multiple: false, value: MeasuredLength },
+    { id: 0x3b, name: 'primary_energy_level', key: 'primaryEnergyLevel', multiple: false, value: double },
+    { id: 0x3c, name: 'secondary_energy_level', key: 'secondaryEnergyLevel', multiple: false, value: double },
+    ...universalProperties(),
+  ];
+}
 
 /** Stores a decoded property: one plain assignment per id. */
 function store(s: Diagnostics, id: number, p: Property<never>): boolean {
@@ -433,7 +436,7 @@ function store(s: Diagnostics, id: number, p: Property<never>): boolean {
   return false;
 }
 
-export const DiagnosticsCapability = /*@__PURE__*/ defineCapability(0x0033, 'diagnostics', properties, universalProperties, store);
+export const DiagnosticsCapability = /*@__PURE__*/ defineCapability(0x0033, 'diagnostics', properties, store);
 
 export type DiagnosticsMessage = TypedStateMessage<'diagnostics', Diagnostics> | TypedRequestMessage<'diagnostics'>;
 
@@ -461,4 +464,4 @@ const commands = (c: CommandBuilder): DiagnosticsCommands => ({
 });
 
 /** Decode, encode and build commands for diagnostics on its own; nested states still decode through the full registry. */
-export const Diagnostics = /*@__PURE__*/ defineCapabilityApi<'diagnostics', Diagnostics, DiagnosticsCommands>(DiagnosticsCapability, FailureComponent, AvailabilityComponent, STATE_KEYS, commands);
+export const Diagnostics = /*@__PURE__*/ defineCapabilityApi<'diagnostics', Diagnostics, DiagnosticsCommands>(DiagnosticsCapability, propertyComponents, STATE_KEYS, commands);

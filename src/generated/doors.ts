@@ -3,7 +3,7 @@
 
 import { type CommandBuilder, defineCapability, defineCapabilityApi, type PropertyCodec, type SetterSpec, type TypedRequestMessage, type TypedStateMessage } from '../runtime/index.js';
 import { DoorPosition, Lock, LockState } from './custom-types.js';
-import { AvailabilityComponent, FailureComponent, type Property, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
 
 /** The properties of doors (0x0020). */
 export interface Doors extends UniversalState {
@@ -19,13 +19,16 @@ export interface Doors extends UniversalState {
   locksState?: Property<LockState>;
 }
 
-const properties: PropertyCodec[] = [
-  { id: 0x02, name: 'inside_locks', key: 'insideLocks', multiple: true, value: Lock },
-  { id: 0x03, name: 'locks', key: 'locks', multiple: true, value: Lock },
-  { id: 0x04, name: 'positions', key: 'positions', multiple: true, value: DoorPosition },
-  { id: 0x05, name: 'inside_locks_state', key: 'insideLocksState', multiple: false, value: LockState },
-  { id: 0x06, name: 'locks_state', key: 'locksState', multiple: false, value: LockState },
-];
+function properties(): PropertyCodec[] {
+  return [
+    { id: 0x02, name: 'inside_locks', key: 'insideLocks', multiple: true, value: Lock },
+    { id: 0x03, name: 'locks', key: 'locks', multiple: true, value: Lock },
+    { id: 0x04, name: 'positions', key: 'positions', multiple: true, value: DoorPosition },
+    { id: 0x05, name: 'inside_locks_state', key: 'insideLocksState', multiple: false, value: LockState },
+    { id: 0x06, name: 'locks_state', key: 'locksState', multiple: false, value: LockState },
+    ...universalProperties(),
+  ];
+}
 
 /** Stores a decoded property: one plain assignment per id. */
 function store(s: Doors, id: number, p: Property<never>): boolean {
@@ -71,7 +74,7 @@ function store(s: Doors, id: number, p: Property<never>): boolean {
   return false;
 }
 
-export const DoorsCapability = /*@__PURE__*/ defineCapability(0x0020, 'doors', properties, universalProperties, store);
+export const DoorsCapability = /*@__PURE__*/ defineCapability(0x0020, 'doors', properties, store);
 
 export type DoorsMessage = TypedStateMessage<'doors', Doors> | TypedRequestMessage<'doors'>;
 
@@ -104,4 +107,4 @@ const commands = (c: CommandBuilder): DoorsCommands => ({
 });
 
 /** Decode, encode and build commands for doors on its own; nested states still decode through the full registry. */
-export const Doors = /*@__PURE__*/ defineCapabilityApi<'doors', Doors, DoorsCommands>(DoorsCapability, FailureComponent, AvailabilityComponent, STATE_KEYS, commands);
+export const Doors = /*@__PURE__*/ defineCapabilityApi<'doors', Doors, DoorsCommands>(DoorsCapability, propertyComponents, STATE_KEYS, commands);

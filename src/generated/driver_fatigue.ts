@@ -2,7 +2,7 @@
 // Regenerate with: auto-api gen --spec <dir> --out <dir>
 
 import { type CommandBuilder, defineCapability, defineCapabilityApi, defineEnum, type PropertyCodec, type TypedRequestMessage, type TypedStateMessage } from '../runtime/index.js';
-import { AvailabilityComponent, FailureComponent, type Property, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
 
 /** driver_fatigue.detected_fatigue_level (capabilities/driver_fatigue.yml:17) */
 export const DriverFatigueDetectedFatigueLevel = /*@__PURE__*/ defineEnum('driver_fatigue.detected_fatigue_level', { light: 0x00, pause_recommended: 0x01, action_needed: 0x02, car_ready_to_take_over: 0x03 });
@@ -14,9 +14,12 @@ export interface DriverFatigue extends UniversalState {
   detectedFatigueLevel?: Property<DriverFatigueDetectedFatigueLevel>;
 }
 
-const properties: PropertyCodec[] = [
-  { id: 0x01, name: 'detected_fatigue_level', key: 'detectedFatigueLevel', multiple: false, value: DriverFatigueDetectedFatigueLevel },
-];
+function properties(): PropertyCodec[] {
+  return [
+    { id: 0x01, name: 'detected_fatigue_level', key: 'detectedFatigueLevel', multiple: false, value: DriverFatigueDetectedFatigueLevel },
+    ...universalProperties(),
+  ];
+}
 
 /** Stores a decoded property: one plain assignment per id. */
 function store(s: DriverFatigue, id: number, p: Property<never>): boolean {
@@ -49,7 +52,7 @@ function store(s: DriverFatigue, id: number, p: Property<never>): boolean {
   return false;
 }
 
-export const DriverFatigueCapability = /*@__PURE__*/ defineCapability(0x0041, 'driver_fatigue', properties, universalProperties, store);
+export const DriverFatigueCapability = /*@__PURE__*/ defineCapability(0x0041, 'driver_fatigue', properties, store);
 
 export type DriverFatigueMessage = TypedStateMessage<'driver_fatigue', DriverFatigue> | TypedRequestMessage<'driver_fatigue'>;
 
@@ -71,4 +74,4 @@ const commands = (c: CommandBuilder): DriverFatigueCommands => ({
 });
 
 /** Decode, encode and build commands for driver_fatigue on its own; nested states still decode through the full registry. */
-export const DriverFatigue = /*@__PURE__*/ defineCapabilityApi<'driver_fatigue', DriverFatigue, DriverFatigueCommands>(DriverFatigueCapability, FailureComponent, AvailabilityComponent, STATE_KEYS, commands);
+export const DriverFatigue = /*@__PURE__*/ defineCapabilityApi<'driver_fatigue', DriverFatigue, DriverFatigueCommands>(DriverFatigueCapability, propertyComponents, STATE_KEYS, commands);

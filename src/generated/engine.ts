@@ -4,7 +4,7 @@
 import { type CommandBuilder, defineCapability, defineCapabilityApi, defineEnum, type PropertyCodec, type SetterSpec, type TypedRequestMessage, type TypedStateMessage } from '../runtime/index.js';
 import { ActiveState, EnabledState, OnOffState } from './custom-types.js';
 import { MeasuredDuration } from './unit-types.js';
-import { AvailabilityComponent, FailureComponent, type Property, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
 
 /** engine.preconditioning_error (capabilities/engine.yml:76) */
 export const EnginePreconditioningError = /*@__PURE__*/ defineEnum('engine.preconditioning_error', { low_fuel: 0x00, low_battery: 0x01, quota_exceeded: 0x02, heater_failure: 0x03, component_failure: 0x04, open_or_unlocked: 0x05, ok: 0x06 });
@@ -36,17 +36,20 @@ export interface Engine extends UniversalState {
   limpMode?: Property<ActiveState>;
 }
 
-const properties: PropertyCodec[] = [
-  { id: 0x01, name: 'status', key: 'status', multiple: false, value: OnOffState },
-  { id: 0x02, name: 'start_stop_state', key: 'startStopState', multiple: false, value: ActiveState },
-  { id: 0x03, name: 'start_stop_enabled', key: 'startStopEnabled', multiple: false, value: EnabledState },
-  { id: 0x04, name: 'preconditioning_enabled', key: 'preconditioningEnabled', multiple: false, value: EnabledState },
-  { id: 0x05, name: 'preconditioning_active', key: 'preconditioningActive', multiple: false, value: ActiveState },
-  { id: 0x06, name: 'preconditioning_remaining_time', key: 'preconditioningRemainingTime', multiple: false, value: MeasuredDuration },
-  { id: 0x07, name: 'preconditioning_error', key: 'preconditioningError', multiple: false, value: EnginePreconditioningError },
-  { id: 0x08, name: 'preconditioning_status', key: 'preconditioningStatus', multiple: false, value: EnginePreconditioningStatus },
-  { id: 0x09, name: 'limp_mode', key: 'limpMode', multiple: false, value: ActiveState },
-];
+function properties(): PropertyCodec[] {
+  return [
+    { id: 0x01, name: 'status', key: 'status', multiple: false, value: OnOffState },
+    { id: 0x02, name: 'start_stop_state', key: 'startStopState', multiple: false, value: ActiveState },
+    { id: 0x03, name: 'start_stop_enabled', key: 'startStopEnabled', multiple: false, value: EnabledState },
+    { id: 0x04, name: 'preconditioning_enabled', key: 'preconditioningEnabled', multiple: false, value: EnabledState },
+    { id: 0x05, name: 'preconditioning_active', key: 'preconditioningActive', multiple: false, value: ActiveState },
+    { id: 0x06, name: 'preconditioning_remaining_time', key: 'preconditioningRemainingTime', multiple: false, value: MeasuredDuration },
+    { id: 0x07, name: 'preconditioning_error', key: 'preconditioningError', multiple: false, value: EnginePreconditioningError },
+    { id: 0x08, name: 'preconditioning_status', key: 'preconditioningStatus', multiple: false, value: EnginePreconditioningStatus },
+    { id: 0x09, name: 'limp_mode', key: 'limpMode', multiple: false, value: ActiveState },
+    ...universalProperties(),
+  ];
+}
 
 /** Stores a decoded property: one plain assignment per id. */
 function store(s: Engine, id: number, p: Property<never>): boolean {
@@ -111,7 +114,7 @@ function store(s: Engine, id: number, p: Property<never>): boolean {
   return false;
 }
 
-export const EngineCapability = /*@__PURE__*/ defineCapability(0x0069, 'engine', properties, universalProperties, store);
+export const EngineCapability = /*@__PURE__*/ defineCapability(0x0069, 'engine', properties, store);
 
 export type EngineMessage = TypedStateMessage<'engine', Engine> | TypedRequestMessage<'engine'>;
 
@@ -148,4 +151,4 @@ const commands = (c: CommandBuilder): EngineCommands => ({
 });
 
 /** Decode, encode and build commands for engine on its own; nested states still decode through the full registry. */
-export const Engine = /*@__PURE__*/ defineCapabilityApi<'engine', Engine, EngineCommands>(EngineCapability, FailureComponent, AvailabilityComponent, STATE_KEYS, commands);
+export const Engine = /*@__PURE__*/ defineCapabilityApi<'engine', Engine, EngineCommands>(EngineCapability, propertyComponents, STATE_KEYS, commands);

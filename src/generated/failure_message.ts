@@ -2,7 +2,7 @@
 // Regenerate with: auto-api gen --spec <dir> --out <dir>
 
 import { bytes, type CommandBuilder, defineCapability, defineCapabilityApi, defineEnum, type PropertyCodec, string, type TypedRequestMessage, type TypedStateMessage, uinteger } from '../runtime/index.js';
-import { AvailabilityComponent, FailureComponent, type Property, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
 
 const UInteger1 = /*@__PURE__*/ uinteger(1);
 const UInteger2 = /*@__PURE__*/ uinteger(2);
@@ -25,13 +25,16 @@ export interface FailureMessage extends UniversalState {
   failedPropertyIDs?: Property<Uint8Array>;
 }
 
-const properties: PropertyCodec[] = [
-  { id: 0x01, name: 'failed_message_id', key: 'failedMessageID', multiple: false, value: UInteger2 },
-  { id: 0x02, name: 'failed_message_type', key: 'failedMessageType', multiple: false, value: UInteger1 },
-  { id: 0x03, name: 'failure_reason', key: 'failureReason', multiple: false, value: FailureMessageFailureReason },
-  { id: 0x04, name: 'failure_description', key: 'failureDescription', multiple: false, value: string },
-  { id: 0x05, name: 'failed_property_ids', key: 'failedPropertyIDs', multiple: false, value: bytes },
-];
+function properties(): PropertyCodec[] {
+  return [
+    { id: 0x01, name: 'failed_message_id', key: 'failedMessageID', multiple: false, value: UInteger2 },
+    { id: 0x02, name: 'failed_message_type', key: 'failedMessageType', multiple: false, value: UInteger1 },
+    { id: 0x03, name: 'failure_reason', key: 'failureReason', multiple: false, value: FailureMessageFailureReason },
+    { id: 0x04, name: 'failure_description', key: 'failureDescription', multiple: false, value: string },
+    { id: 0x05, name: 'failed_property_ids', key: 'failedPropertyIDs', multiple: false, value: bytes },
+    ...universalProperties(),
+  ];
+}
 
 /** Stores a decoded property: one plain assignment per id. */
 function store(s: FailureMessage, id: number, p: Property<never>): boolean {
@@ -80,7 +83,7 @@ function store(s: FailureMessage, id: number, p: Property<never>): boolean {
   return false;
 }
 
-export const FailureMessageCapability = /*@__PURE__*/ defineCapability(0x0002, 'failure_message', properties, universalProperties, store);
+export const FailureMessageCapability = /*@__PURE__*/ defineCapability(0x0002, 'failure_message', properties, store);
 
 export type FailureMessageMessage = TypedStateMessage<'failure_message', FailureMessage> | TypedRequestMessage<'failure_message'>;
 
@@ -96,4 +99,4 @@ const commands = (c: CommandBuilder): FailureMessageCommands => ({
 });
 
 /** Decode, encode and build commands for failure_message on its own; nested states still decode through the full registry. */
-export const FailureMessage = /*@__PURE__*/ defineCapabilityApi<'failure_message', FailureMessage, FailureMessageCommands>(FailureMessageCapability, FailureComponent, AvailabilityComponent, STATE_KEYS, commands);
+export const FailureMessage = /*@__PURE__*/ defineCapabilityApi<'failure_message', FailureMessage, FailureMessageCommands>(FailureMessageCapability, propertyComponents, STATE_KEYS, commands);

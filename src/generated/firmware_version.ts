@@ -3,7 +3,7 @@
 
 import { type CommandBuilder, defineCapability, defineCapabilityApi, type PropertyCodec, string, type TypedRequestMessage, type TypedStateMessage } from '../runtime/index.js';
 import { HMKitVersion } from './custom-types.js';
-import { AvailabilityComponent, FailureComponent, type Property, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
 
 /** The properties of firmware_version (0x0003). */
 export interface FirmwareVersion extends UniversalState {
@@ -15,11 +15,14 @@ export interface FirmwareVersion extends UniversalState {
   applicationVersion?: Property<string>;
 }
 
-const properties: PropertyCodec[] = [
-  { id: 0x01, name: 'hmkit_version', key: 'hmKitVersion', multiple: false, value: HMKitVersion },
-  { id: 0x02, name: 'hmkit_build_name', key: 'hmKitBuildName', multiple: false, value: string },
-  { id: 0x03, name: 'application_version', key: 'applicationVersion', multiple: false, value: string },
-];
+function properties(): PropertyCodec[] {
+  return [
+    { id: 0x01, name: 'hmkit_version', key: 'hmKitVersion', multiple: false, value: HMKitVersion },
+    { id: 0x02, name: 'hmkit_build_name', key: 'hmKitBuildName', multiple: false, value: string },
+    { id: 0x03, name: 'application_version', key: 'applicationVersion', multiple: false, value: string },
+    ...universalProperties(),
+  ];
+}
 
 /** Stores a decoded property: one plain assignment per id. */
 function store(s: FirmwareVersion, id: number, p: Property<never>): boolean {
@@ -60,7 +63,7 @@ function store(s: FirmwareVersion, id: number, p: Property<never>): boolean {
   return false;
 }
 
-export const FirmwareVersionCapability = /*@__PURE__*/ defineCapability(0x0003, 'firmware_version', properties, universalProperties, store);
+export const FirmwareVersionCapability = /*@__PURE__*/ defineCapability(0x0003, 'firmware_version', properties, store);
 
 export type FirmwareVersionMessage = TypedStateMessage<'firmware_version', FirmwareVersion> | TypedRequestMessage<'firmware_version'>;
 
@@ -88,4 +91,4 @@ const commands = (c: CommandBuilder): FirmwareVersionCommands => ({
 });
 
 /** Decode, encode and build commands for firmware_version on its own; nested states still decode through the full registry. */
-export const FirmwareVersion = /*@__PURE__*/ defineCapabilityApi<'firmware_version', FirmwareVersion, FirmwareVersionCommands>(FirmwareVersionCapability, FailureComponent, AvailabilityComponent, STATE_KEYS, commands);
+export const FirmwareVersion = /*@__PURE__*/ defineCapabilityApi<'firmware_version', FirmwareVersion, FirmwareVersionCommands>(FirmwareVersionCapability, propertyComponents, STATE_KEYS, commands);

@@ -3,7 +3,7 @@
 
 import { type AtLeastOne, type CommandBuilder, defineCapability, defineCapabilityApi, type PropertyCodec, type SetterSpec, type TypedRequestMessage, type TypedStateMessage } from '../runtime/index.js';
 import { LockState, Position } from './custom-types.js';
-import { AvailabilityComponent, FailureComponent, type Property, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
 
 /** The properties of fueling (0x0040). */
 export interface Fueling extends UniversalState {
@@ -13,10 +13,13 @@ export interface Fueling extends UniversalState {
   gasFlapPosition?: Property<Position>;
 }
 
-const properties: PropertyCodec[] = [
-  { id: 0x02, name: 'gas_flap_lock', key: 'gasFlapLock', multiple: false, value: LockState },
-  { id: 0x03, name: 'gas_flap_position', key: 'gasFlapPosition', multiple: false, value: Position },
-];
+function properties(): PropertyCodec[] {
+  return [
+    { id: 0x02, name: 'gas_flap_lock', key: 'gasFlapLock', multiple: false, value: LockState },
+    { id: 0x03, name: 'gas_flap_position', key: 'gasFlapPosition', multiple: false, value: Position },
+    ...universalProperties(),
+  ];
+}
 
 /** Stores a decoded property: one plain assignment per id. */
 function store(s: Fueling, id: number, p: Property<never>): boolean {
@@ -53,7 +56,7 @@ function store(s: Fueling, id: number, p: Property<never>): boolean {
   return false;
 }
 
-export const FuelingCapability = /*@__PURE__*/ defineCapability(0x0040, 'fueling', properties, universalProperties, store);
+export const FuelingCapability = /*@__PURE__*/ defineCapability(0x0040, 'fueling', properties, store);
 
 export type FuelingMessage = TypedStateMessage<'fueling', Fueling> | TypedRequestMessage<'fueling'>;
 
@@ -86,4 +89,4 @@ const commands = (c: CommandBuilder): FuelingCommands => ({
 });
 
 /** Decode, encode and build commands for fueling on its own; nested states still decode through the full registry. */
-export const Fueling = /*@__PURE__*/ defineCapabilityApi<'fueling', Fueling, FuelingCommands>(FuelingCapability, FailureComponent, AvailabilityComponent, STATE_KEYS, commands);
+export const Fueling = /*@__PURE__*/ defineCapabilityApi<'fueling', Fueling, FuelingCommands>(FuelingCapability, propertyComponents, STATE_KEYS, commands);

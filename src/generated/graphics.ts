@@ -2,7 +2,7 @@
 // Regenerate with: auto-api gen --spec <dir> --out <dir>
 
 import { type CommandBuilder, defineCapability, defineCapabilityApi, type PropertyCodec, type SetterSpec, string, type TypedRequestMessage, type TypedStateMessage } from '../runtime/index.js';
-import { AvailabilityComponent, FailureComponent, type Property, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
 
 /** The properties of graphics (0x0051). */
 export interface Graphics extends UniversalState {
@@ -10,9 +10,12 @@ export interface Graphics extends UniversalState {
   imageURL?: Property<string>;
 }
 
-const properties: PropertyCodec[] = [
-  { id: 0x01, name: 'image_url', key: 'imageURL', multiple: false, value: string },
-];
+function properties(): PropertyCodec[] {
+  return [
+    { id: 0x01, name: 'image_url', key: 'imageURL', multiple: false, value: string },
+    ...universalProperties(),
+  ];
+}
 
 /** Stores a decoded property: one plain assignment per id. */
 function store(s: Graphics, id: number, p: Property<never>): boolean {
@@ -45,7 +48,7 @@ function store(s: Graphics, id: number, p: Property<never>): boolean {
   return false;
 }
 
-export const GraphicsCapability = /*@__PURE__*/ defineCapability(0x0051, 'graphics', properties, universalProperties, store);
+export const GraphicsCapability = /*@__PURE__*/ defineCapability(0x0051, 'graphics', properties, store);
 
 export type GraphicsMessage = TypedStateMessage<'graphics', Graphics> | TypedRequestMessage<'graphics'>;
 
@@ -66,4 +69,4 @@ const commands = (c: CommandBuilder): GraphicsCommands => ({
 });
 
 /** Decode, encode and build commands for graphics on its own; nested states still decode through the full registry. */
-export const Graphics = /*@__PURE__*/ defineCapabilityApi<'graphics', Graphics, GraphicsCommands>(GraphicsCapability, FailureComponent, AvailabilityComponent, STATE_KEYS, commands);
+export const Graphics = /*@__PURE__*/ defineCapabilityApi<'graphics', Graphics, GraphicsCommands>(GraphicsCapability, propertyComponents, STATE_KEYS, commands);

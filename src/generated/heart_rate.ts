@@ -3,7 +3,7 @@
 
 import { type CommandBuilder, defineCapability, defineCapabilityApi, type PropertyCodec, type SetterSpec, type TypedRequestMessage, type TypedStateMessage } from '../runtime/index.js';
 import { MeasuredFrequency } from './unit-types.js';
-import { AvailabilityComponent, FailureComponent, type Property, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
 
 /** The properties of heart_rate (0x0029). */
 export interface HeartRate extends UniversalState {
@@ -11,9 +11,12 @@ export interface HeartRate extends UniversalState {
   heartRate?: Property<MeasuredFrequency>;
 }
 
-const properties: PropertyCodec[] = [
-  { id: 0x01, name: 'heart_rate', key: 'heartRate', multiple: false, value: MeasuredFrequency },
-];
+function properties(): PropertyCodec[] {
+  return [
+    { id: 0x01, name: 'heart_rate', key: 'heartRate', multiple: false, value: MeasuredFrequency },
+    ...universalProperties(),
+  ];
+}
 
 /** Stores a decoded property: one plain assignment per id. */
 function store(s: HeartRate, id: number, p: Property<never>): boolean {
@@ -46,7 +49,7 @@ function store(s: HeartRate, id: number, p: Property<never>): boolean {
   return false;
 }
 
-export const HeartRateCapability = /*@__PURE__*/ defineCapability(0x0029, 'heart_rate', properties, universalProperties, store);
+export const HeartRateCapability = /*@__PURE__*/ defineCapability(0x0029, 'heart_rate', properties, store);
 
 export type HeartRateMessage = TypedStateMessage<'heart_rate', HeartRate> | TypedRequestMessage<'heart_rate'>;
 
@@ -67,4 +70,4 @@ const commands = (c: CommandBuilder): HeartRateCommands => ({
 });
 
 /** Decode, encode and build commands for heart_rate on its own; nested states still decode through the full registry. */
-export const HeartRate = /*@__PURE__*/ defineCapabilityApi<'heart_rate', HeartRate, HeartRateCommands>(HeartRateCapability, FailureComponent, AvailabilityComponent, STATE_KEYS, commands);
+export const HeartRate = /*@__PURE__*/ defineCapabilityApi<'heart_rate', HeartRate, HeartRateCommands>(HeartRateCapability, propertyComponents, STATE_KEYS, commands);

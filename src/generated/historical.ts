@@ -3,7 +3,7 @@
 
 import { type CommandBuilder, defineCapability, defineCapabilityApi, type Message, type PropertyCodec, type SetterSpec, timestamp, type Timestamp, type TypedRequestMessage, type TypedStateMessage, uinteger } from '../runtime/index.js';
 import { CapabilityState } from './capability-state.js';
-import { AvailabilityComponent, FailureComponent, type Property, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
 
 const UInteger2 = /*@__PURE__*/ uinteger(2);
 
@@ -19,12 +19,15 @@ export interface Historical extends UniversalState {
   endDate?: Property<Timestamp>;
 }
 
-const properties: PropertyCodec[] = [
-  { id: 0x01, name: 'states', key: 'states', multiple: true, value: CapabilityState },
-  { id: 0x02, name: 'capability_id', key: 'capabilityID', multiple: false, value: UInteger2 },
-  { id: 0x03, name: 'start_date', key: 'startDate', multiple: false, value: timestamp },
-  { id: 0x04, name: 'end_date', key: 'endDate', multiple: false, value: timestamp },
-];
+function properties(): PropertyCodec[] {
+  return [
+    { id: 0x01, name: 'states', key: 'states', multiple: true, value: CapabilityState },
+    { id: 0x02, name: 'capability_id', key: 'capabilityID', multiple: false, value: UInteger2 },
+    { id: 0x03, name: 'start_date', key: 'startDate', multiple: false, value: timestamp },
+    { id: 0x04, name: 'end_date', key: 'endDate', multiple: false, value: timestamp },
+    ...universalProperties(),
+  ];
+}
 
 /** Stores a decoded property: one plain assignment per id. */
 function store(s: Historical, id: number, p: Property<never>): boolean {
@@ -68,7 +71,7 @@ function store(s: Historical, id: number, p: Property<never>): boolean {
   return false;
 }
 
-export const HistoricalCapability = /*@__PURE__*/ defineCapability(0x0012, 'historical', properties, universalProperties, store);
+export const HistoricalCapability = /*@__PURE__*/ defineCapability(0x0012, 'historical', properties, store);
 
 export type HistoricalMessage = TypedStateMessage<'historical', Historical> | TypedRequestMessage<'historical'>;
 
@@ -97,4 +100,4 @@ const commands = (c: CommandBuilder): HistoricalCommands => ({
 });
 
 /** Decode, encode and build commands for historical on its own; nested states still decode through the full registry. */
-export const Historical = /*@__PURE__*/ defineCapabilityApi<'historical', Historical, HistoricalCommands>(HistoricalCapability, FailureComponent, AvailabilityComponent, STATE_KEYS, commands);
+export const Historical = /*@__PURE__*/ defineCapabilityApi<'historical', Historical, HistoricalCommands>(HistoricalCapability, propertyComponents, STATE_KEYS, commands);

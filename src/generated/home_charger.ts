@@ -4,7 +4,7 @@
 import { type CommandBuilder, defineCapability, defineCapabilityApi, defineEnum, type PropertyCodec, type SetterSpec, string, type TypedRequestMessage, type TypedStateMessage } from '../runtime/index.js';
 import { ActiveState, Coordinates, EnabledState, NetworkSecurity, PriceTariff } from './custom-types.js';
 import { MeasuredElectricCurrent, MeasuredPower } from './unit-types.js';
-import { AvailabilityComponent, FailureComponent, type Property, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
 
 /** home_charger.charging_status (capabilities/home_charger.yml:27) */
 export const HomeChargerChargingStatus = /*@__PURE__*/ defineEnum('home_charger.charging_status', { disconnected: 0x00, plugged_in: 0x01, charging: 0x02 });
@@ -58,24 +58,27 @@ export interface HomeCharger extends UniversalState {
   chargingPower?: Property<MeasuredPower>;
 }
 
-const properties: PropertyCodec[] = [
-  { id: 0x01, name: 'charging_status', key: 'chargingStatus', multiple: false, value: HomeChargerChargingStatus },
-  { id: 0x02, name: 'authentication_mechanism', key: 'authenticationMechanism', multiple: false, value: HomeChargerAuthenticationMechanism },
-  { id: 0x03, name: 'plug_type', key: 'plugType', multiple: false, value: HomeChargerPlugType },
-  { id: 0x04, name: 'charging_power_kw', key: 'chargingPowerKW', multiple: false, value: MeasuredPower },
-  { id: 0x05, name: 'solar_charging', key: 'solarCharging', multiple: false, value: ActiveState },
-  { id: 0x08, name: 'wi_fi_hotspot_enabled', key: 'wifiHotspotEnabled', multiple: false, value: EnabledState },
-  { id: 0x09, name: 'wi_fi_hotspot_ssid', key: 'wifiHotspotSSID', multiple: false, value: string },
-  { id: 0x0a, name: 'wi_fi_hotspot_security', key: 'wiFiHotspotSecurity', multiple: false, value: NetworkSecurity },
-  { id: 0x0b, name: 'wi_fi_hotspot_password', key: 'wiFiHotspotPassword', multiple: false, value: string },
-  { id: 0x0d, name: 'authentication_state', key: 'authenticationState', multiple: false, value: HomeChargerAuthenticationState },
-  { id: 0x0e, name: 'charge_current', key: 'chargeCurrent', multiple: false, value: MeasuredElectricCurrent },
-  { id: 0x0f, name: 'maximum_charge_current', key: 'maximumChargeCurrent', multiple: false, value: MeasuredElectricCurrent },
-  { id: 0x10, name: 'minimum_charge_current', key: 'minimumChargeCurrent', multiple: false, value: MeasuredElectricCurrent },
-  { id: 0x11, name: 'coordinates', key: 'coordinates', multiple: false, value: Coordinates },
-  { id: 0x12, name: 'price_tariffs', key: 'priceTariffs', multiple: true, value: PriceTariff },
-  { id: 0x13, name: 'charging_power', key: 'chargingPower', multiple: false, value: MeasuredPower },
-];
+function properties(): PropertyCodec[] {
+  return [
+    { id: 0x01, name: 'charging_status', key: 'chargingStatus', multiple: false, value: HomeChargerChargingStatus },
+    { id: 0x02, name: 'authentication_mechanism', key: 'authenticationMechanism', multiple: false, value: HomeChargerAuthenticationMechanism },
+    { id: 0x03, name: 'plug_type', key: 'plugType', multiple: false, value: HomeChargerPlugType },
+    { id: 0x04, name: 'charging_power_kw', key: 'chargingPowerKW', multiple: false, value: MeasuredPower },
+    { id: 0x05, name: 'solar_charging', key: 'solarCharging', multiple: false, value: ActiveState },
+    { id: 0x08, name: 'wi_fi_hotspot_enabled', key: 'wifiHotspotEnabled', multiple: false, value: EnabledState },
+    { id: 0x09, name: 'wi_fi_hotspot_ssid', key: 'wifiHotspotSSID', multiple: false, value: string },
+    { id: 0x0a, name: 'wi_fi_hotspot_security', key: 'wiFiHotspotSecurity', multiple: false, value: NetworkSecurity },
+    { id: 0x0b, name: 'wi_fi_hotspot_password', key: 'wiFiHotspotPassword', multiple: false, value: string },
+    { id: 0x0d, name: 'authentication_state', key: 'authenticationState', multiple: false, value: HomeChargerAuthenticationState },
+    { id: 0x0e, name: 'charge_current', key: 'chargeCurrent', multiple: false, value: MeasuredElectricCurrent },
+    { id: 0x0f, name: 'maximum_charge_current', key: 'maximumChargeCurrent', multiple: false, value: MeasuredElectricCurrent },
+    { id: 0x10, name: 'minimum_charge_current', key: 'minimumChargeCurrent', multiple: false, value: MeasuredElectricCurrent },
+    { id: 0x11, name: 'coordinates', key: 'coordinates', multiple: false, value: Coordinates },
+    { id: 0x12, name: 'price_tariffs', key: 'priceTariffs', multiple: true, value: PriceTariff },
+    { id: 0x13, name: 'charging_power', key: 'chargingPower', multiple: false, value: MeasuredPower },
+    ...universalProperties(),
+  ];
+}
 
 /** Stores a decoded property: one plain assignment per id. */
 function store(s: HomeCharger, id: number, p: Property<never>): boolean {
@@ -167,7 +170,7 @@ function store(s: HomeCharger, id: number, p: Property<never>): boolean {
   return false;
 }
 
-export const HomeChargerCapability = /*@__PURE__*/ defineCapability(0x0060, 'home_charger', properties, universalProperties, store);
+export const HomeChargerCapability = /*@__PURE__*/ defineCapability(0x0060, 'home_charger', properties, store);
 
 export type HomeChargerMessage = TypedStateMessage<'home_charger', HomeCharger> | TypedRequestMessage<'home_charger'>;
 
@@ -216,4 +219,4 @@ const commands = (c: CommandBuilder): HomeChargerCommands => ({
 });
 
 /** Decode, encode and build commands for home_charger on its own; nested states still decode through the full registry. */
-export const HomeCharger = /*@__PURE__*/ defineCapabilityApi<'home_charger', HomeCharger, HomeChargerCommands>(HomeChargerCapability, FailureComponent, AvailabilityComponent, STATE_KEYS, commands);
+export const HomeCharger = /*@__PURE__*/ defineCapabilityApi<'home_charger', HomeCharger, HomeChargerCommands>(HomeChargerCapability, propertyComponents, STATE_KEYS, commands);

@@ -4,7 +4,7 @@
 import { type AtLeastOne, type CommandBuilder, defineCapability, defineCapabilityApi, defineEnum, type PropertyCodec, type SetterSpec, type TypedRequestMessage, type TypedStateMessage, uinteger } from '../runtime/index.js';
 import { ActiveState } from './custom-types.js';
 import { MeasuredDuration } from './unit-types.js';
-import { AvailabilityComponent, FailureComponent, type Property, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
 
 const UInteger1 = /*@__PURE__*/ uinteger(1);
 
@@ -26,13 +26,16 @@ export interface HonkHornFlashLights extends UniversalState {
   honkTime?: Property<MeasuredDuration>;
 }
 
-const properties: PropertyCodec[] = [
-  { id: 0x01, name: 'flashers', key: 'flashers', multiple: false, value: HonkHornFlashLightsFlashers },
-  { id: 0x02, name: 'honk_seconds', key: 'honkSeconds', multiple: false, value: MeasuredDuration },
-  { id: 0x03, name: 'flash_times', key: 'flashTimes', multiple: false, value: UInteger1 },
-  { id: 0x04, name: 'emergency_flashers_state', key: 'emergencyFlashersState', multiple: false, value: ActiveState },
-  { id: 0x05, name: 'honk_time', key: 'honkTime', multiple: false, value: MeasuredDuration },
-];
+function properties(): PropertyCodec[] {
+  return [
+    { id: 0x01, name: 'flashers', key: 'flashers', multiple: false, value: HonkHornFlashLightsFlashers },
+    { id: 0x02, name: 'honk_seconds', key: 'honkSeconds', multiple: false, value: MeasuredDuration },
+    { id: 0x03, name: 'flash_times', key: 'flashTimes', multiple: false, value: UInteger1 },
+    { id: 0x04, name: 'emergency_flashers_state', key: 'emergencyFlashersState', multiple: false, value: ActiveState },
+    { id: 0x05, name: 'honk_time', key: 'honkTime', multiple: false, value: MeasuredDuration },
+    ...universalProperties(),
+  ];
+}
 
 /** Stores a decoded property: one plain assignment per id. */
 function store(s: HonkHornFlashLights, id: number, p: Property<never>): boolean {
@@ -81,7 +84,7 @@ function store(s: HonkHornFlashLights, id: number, p: Property<never>): boolean 
   return false;
 }
 
-export const HonkHornFlashLightsCapability = /*@__PURE__*/ defineCapability(0x0026, 'honk_horn_flash_lights', properties, universalProperties, store);
+export const HonkHornFlashLightsCapability = /*@__PURE__*/ defineCapability(0x0026, 'honk_horn_flash_lights', properties, store);
 
 export type HonkHornFlashLightsMessage = TypedStateMessage<'honk_horn_flash_lights', HonkHornFlashLights> | TypedRequestMessage<'honk_horn_flash_lights'>;
 
@@ -112,4 +115,4 @@ const commands = (c: CommandBuilder): HonkHornFlashLightsCommands => ({
 });
 
 /** Decode, encode and build commands for honk_horn_flash_lights on its own; nested states still decode through the full registry. */
-export const HonkHornFlashLights = /*@__PURE__*/ defineCapabilityApi<'honk_horn_flash_lights', HonkHornFlashLights, HonkHornFlashLightsCommands>(HonkHornFlashLightsCapability, FailureComponent, AvailabilityComponent, STATE_KEYS, commands);
+export const HonkHornFlashLights = /*@__PURE__*/ defineCapabilityApi<'honk_horn_flash_lights', HonkHornFlashLights, HonkHornFlashLightsCommands>(HonkHornFlashLightsCapability, propertyComponents, STATE_KEYS, commands);

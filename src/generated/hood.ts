@@ -3,7 +3,7 @@
 
 import { type CommandBuilder, defineCapability, defineCapabilityApi, defineEnum, type PropertyCodec, type TypedRequestMessage, type TypedStateMessage } from '../runtime/index.js';
 import { LockSafety, LockState } from './custom-types.js';
-import { AvailabilityComponent, FailureComponent, type Property, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
 
 /** hood.position (capabilities/hood.yml:16) */
 export const HoodPosition = /*@__PURE__*/ defineEnum('hood.position', { closed: 0x00, open: 0x01, intermediate: 0x02 });
@@ -19,11 +19,14 @@ export interface Hood extends UniversalState {
   lockSafety?: Property<LockSafety>;
 }
 
-const properties: PropertyCodec[] = [
-  { id: 0x01, name: 'position', key: 'position', multiple: false, value: HoodPosition },
-  { id: 0x02, name: 'lock', key: 'lock', multiple: false, value: LockState },
-  { id: 0x03, name: 'lock_safety', key: 'lockSafety', multiple: false, value: LockSafety },
-];
+function properties(): PropertyCodec[] {
+  return [
+    { id: 0x01, name: 'position', key: 'position', multiple: false, value: HoodPosition },
+    { id: 0x02, name: 'lock', key: 'lock', multiple: false, value: LockState },
+    { id: 0x03, name: 'lock_safety', key: 'lockSafety', multiple: false, value: LockSafety },
+    ...universalProperties(),
+  ];
+}
 
 /** Stores a decoded property: one plain assignment per id. */
 function store(s: Hood, id: number, p: Property<never>): boolean {
@@ -64,7 +67,7 @@ function store(s: Hood, id: number, p: Property<never>): boolean {
   return false;
 }
 
-export const HoodCapability = /*@__PURE__*/ defineCapability(0x0067, 'hood', properties, universalProperties, store);
+export const HoodCapability = /*@__PURE__*/ defineCapability(0x0067, 'hood', properties, store);
 
 export type HoodMessage = TypedStateMessage<'hood', Hood> | TypedRequestMessage<'hood'>;
 
@@ -92,4 +95,4 @@ const commands = (c: CommandBuilder): HoodCommands => ({
 });
 
 /** Decode, encode and build commands for hood on its own; nested states still decode through the full registry. */
-export const Hood = /*@__PURE__*/ defineCapabilityApi<'hood', Hood, HoodCommands>(HoodCapability, FailureComponent, AvailabilityComponent, STATE_KEYS, commands);
+export const Hood = /*@__PURE__*/ defineCapabilityApi<'hood', Hood, HoodCommands>(HoodCapability, propertyComponents, STATE_KEYS, commands);

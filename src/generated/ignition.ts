@@ -3,7 +3,7 @@
 
 import { type CommandBuilder, defineCapability, defineCapabilityApi, type PropertyCodec, type SetterSpec, type TypedRequestMessage, type TypedStateMessage } from '../runtime/index.js';
 import { IgnitionState } from './custom-types.js';
-import { AvailabilityComponent, FailureComponent, type Property, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
 
 /** The properties of ignition (0x0035). */
 export interface Ignition extends UniversalState {
@@ -15,11 +15,14 @@ export interface Ignition extends UniversalState {
   state?: Property<IgnitionState>;
 }
 
-const properties: PropertyCodec[] = [
-  { id: 0x01, name: 'status', key: 'status', multiple: false, value: IgnitionState },
-  { id: 0x02, name: 'accessories_status', key: 'accessoriesStatus', multiple: false, value: IgnitionState },
-  { id: 0x03, name: 'state', key: 'state', multiple: false, value: IgnitionState },
-];
+function properties(): PropertyCodec[] {
+  return [
+    { id: 0x01, name: 'status', key: 'status', multiple: false, value: IgnitionState },
+    { id: 0x02, name: 'accessories_status', key: 'accessoriesStatus', multiple: false, value: IgnitionState },
+    { id: 0x03, name: 'state', key: 'state', multiple: false, value: IgnitionState },
+    ...universalProperties(),
+  ];
+}
 
 /** Stores a decoded property: one plain assignment per id. */
 function store(s: Ignition, id: number, p: Property<never>): boolean {
@@ -60,7 +63,7 @@ function store(s: Ignition, id: number, p: Property<never>): boolean {
   return false;
 }
 
-export const IgnitionCapability = /*@__PURE__*/ defineCapability(0x0035, 'ignition', properties, universalProperties, store);
+export const IgnitionCapability = /*@__PURE__*/ defineCapability(0x0035, 'ignition', properties, store);
 
 export type IgnitionMessage = TypedStateMessage<'ignition', Ignition> | TypedRequestMessage<'ignition'>;
 
@@ -93,4 +96,4 @@ const commands = (c: CommandBuilder): IgnitionCommands => ({
 });
 
 /** Decode, encode and build commands for ignition on its own; nested states still decode through the full registry. */
-export const Ignition = /*@__PURE__*/ defineCapabilityApi<'ignition', Ignition, IgnitionCommands>(IgnitionCapability, FailureComponent, AvailabilityComponent, STATE_KEYS, commands);
+export const Ignition = /*@__PURE__*/ defineCapabilityApi<'ignition', Ignition, IgnitionCommands>(IgnitionCapability, propertyComponents, STATE_KEYS, commands);

@@ -2,7 +2,7 @@
 // Regenerate with: auto-api gen --spec <dir> --out <dir>
 
 import { type CommandBuilder, defineCapability, defineCapabilityApi, defineEnum, type PropertyCodec, type TypedRequestMessage, type TypedStateMessage } from '../runtime/index.js';
-import { AvailabilityComponent, FailureComponent, type Property, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
 
 /** keyfob_position.location (capabilities/keyfob_position.yml:18) */
 export const KeyfobPositionLocation = /*@__PURE__*/ defineEnum('keyfob_position.location', { out_of_range: 0x00, outside_driver_side: 0x01, outside_in_front_of_car: 0x02, outside_passenger_side: 0x03, outside_behind_car: 0x04, inside_car: 0x05, not_inside: 0x06 });
@@ -14,9 +14,12 @@ export interface KeyfobPosition extends UniversalState {
   location?: Property<KeyfobPositionLocation>;
 }
 
-const properties: PropertyCodec[] = [
-  { id: 0x01, name: 'location', key: 'location', multiple: false, value: KeyfobPositionLocation },
-];
+function properties(): PropertyCodec[] {
+  return [
+    { id: 0x01, name: 'location', key: 'location', multiple: false, value: KeyfobPositionLocation },
+    ...universalProperties(),
+  ];
+}
 
 /** Stores a decoded property: one plain assignment per id. */
 function store(s: KeyfobPosition, id: number, p: Property<never>): boolean {
@@ -49,7 +52,7 @@ function store(s: KeyfobPosition, id: number, p: Property<never>): boolean {
   return false;
 }
 
-export const KeyfobPositionCapability = /*@__PURE__*/ defineCapability(0x0048, 'keyfob_position', properties, universalProperties, store);
+export const KeyfobPositionCapability = /*@__PURE__*/ defineCapability(0x0048, 'keyfob_position', properties, store);
 
 export type KeyfobPositionMessage = TypedStateMessage<'keyfob_position', KeyfobPosition> | TypedRequestMessage<'keyfob_position'>;
 
@@ -71,4 +74,4 @@ const commands = (c: CommandBuilder): KeyfobPositionCommands => ({
 });
 
 /** Decode, encode and build commands for keyfob_position on its own; nested states still decode through the full registry. */
-export const KeyfobPosition = /*@__PURE__*/ defineCapabilityApi<'keyfob_position', KeyfobPosition, KeyfobPositionCommands>(KeyfobPositionCapability, FailureComponent, AvailabilityComponent, STATE_KEYS, commands);
+export const KeyfobPosition = /*@__PURE__*/ defineCapabilityApi<'keyfob_position', KeyfobPosition, KeyfobPositionCommands>(KeyfobPositionCapability, propertyComponents, STATE_KEYS, commands);

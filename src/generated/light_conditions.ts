@@ -3,7 +3,7 @@
 
 import { type CommandBuilder, defineCapability, defineCapabilityApi, type PropertyCodec, type TypedRequestMessage, type TypedStateMessage } from '../runtime/index.js';
 import { MeasuredIlluminance } from './unit-types.js';
-import { AvailabilityComponent, FailureComponent, type Property, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
 
 /** The properties of light_conditions (0x0054). */
 export interface LightConditions extends UniversalState {
@@ -13,10 +13,13 @@ export interface LightConditions extends UniversalState {
   insideLight?: Property<MeasuredIlluminance>;
 }
 
-const properties: PropertyCodec[] = [
-  { id: 0x01, name: 'outside_light', key: 'outsideLight', multiple: false, value: MeasuredIlluminance },
-  { id: 0x02, name: 'inside_light', key: 'insideLight', multiple: false, value: MeasuredIlluminance },
-];
+function properties(): PropertyCodec[] {
+  return [
+    { id: 0x01, name: 'outside_light', key: 'outsideLight', multiple: false, value: MeasuredIlluminance },
+    { id: 0x02, name: 'inside_light', key: 'insideLight', multiple: false, value: MeasuredIlluminance },
+    ...universalProperties(),
+  ];
+}
 
 /** Stores a decoded property: one plain assignment per id. */
 function store(s: LightConditions, id: number, p: Property<never>): boolean {
@@ -53,7 +56,7 @@ function store(s: LightConditions, id: number, p: Property<never>): boolean {
   return false;
 }
 
-export const LightConditionsCapability = /*@__PURE__*/ defineCapability(0x0054, 'light_conditions', properties, universalProperties, store);
+export const LightConditionsCapability = /*@__PURE__*/ defineCapability(0x0054, 'light_conditions', properties, store);
 
 export type LightConditionsMessage = TypedStateMessage<'light_conditions', LightConditions> | TypedRequestMessage<'light_conditions'>;
 
@@ -81,4 +84,4 @@ const commands = (c: CommandBuilder): LightConditionsCommands => ({
 });
 
 /** Decode, encode and build commands for light_conditions on its own; nested states still decode through the full registry. */
-export const LightConditions = /*@__PURE__*/ defineCapabilityApi<'light_conditions', LightConditions, LightConditionsCommands>(LightConditionsCapability, FailureComponent, AvailabilityComponent, STATE_KEYS, commands);
+export const LightConditions = /*@__PURE__*/ defineCapabilityApi<'light_conditions', LightConditions, LightConditionsCommands>(LightConditionsCapability, propertyComponents, STATE_KEYS, commands);

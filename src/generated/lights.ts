@@ -3,7 +3,7 @@
 
 import { type AtLeastOne, type CommandBuilder, defineCapability, defineCapabilityApi, defineEnum, type PropertyCodec, type SetterSpec, type TypedRequestMessage, type TypedStateMessage } from '../runtime/index.js';
 import { ActiveState, Light, ReadingLamp, RGBColour } from './custom-types.js';
-import { AvailabilityComponent, FailureComponent, type Property, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
 
 /** lights.front_exterior_light (capabilities/lights.yml:19) */
 export const LightsFrontExteriorLight = /*@__PURE__*/ defineEnum('lights.front_exterior_light', { inactive: 0x00, active: 0x01, active_with_full_beam: 0x02, drl: 0x03, automatic: 0x04 });
@@ -41,18 +41,21 @@ export interface Lights extends UniversalState {
   parkingLightStatus?: Property<LightsParkingLightStatus>;
 }
 
-const properties: PropertyCodec[] = [
-  { id: 0x01, name: 'front_exterior_light', key: 'frontExteriorLight', multiple: false, value: LightsFrontExteriorLight },
-  { id: 0x02, name: 'rear_exterior_light', key: 'rearExteriorLight', multiple: false, value: ActiveState },
-  { id: 0x04, name: 'ambient_light_colour', key: 'ambientLightColour', multiple: false, value: RGBColour },
-  { id: 0x05, name: 'reverse_light', key: 'reverseLight', multiple: false, value: ActiveState },
-  { id: 0x06, name: 'emergency_brake_light', key: 'emergencyBrakeLight', multiple: false, value: ActiveState },
-  { id: 0x07, name: 'fog_lights', key: 'fogLights', multiple: true, value: Light },
-  { id: 0x08, name: 'reading_lamps', key: 'readingLamps', multiple: true, value: ReadingLamp },
-  { id: 0x09, name: 'interior_lights', key: 'interiorLights', multiple: true, value: Light },
-  { id: 0x0a, name: 'switch_position', key: 'switchPosition', multiple: false, value: LightsSwitchPosition },
-  { id: 0x0b, name: 'parking_light_status', key: 'parkingLightStatus', multiple: false, value: LightsParkingLightStatus },
-];
+function properties(): PropertyCodec[] {
+  return [
+    { id: 0x01, name: 'front_exterior_light', key: 'frontExteriorLight', multiple: false, value: LightsFrontExteriorLight },
+    { id: 0x02, name: 'rear_exterior_light', key: 'rearExteriorLight', multiple: false, value: ActiveState },
+    { id: 0x04, name: 'ambient_light_colour', key: 'ambientLightColour', multiple: false, value: RGBColour },
+    { id: 0x05, name: 'reverse_light', key: 'reverseLight', multiple: false, value: ActiveState },
+    { id: 0x06, name: 'emergency_brake_light', key: 'emergencyBrakeLight', multiple: false, value: ActiveState },
+    { id: 0x07, name: 'fog_lights', key: 'fogLights', multiple: true, value: Light },
+    { id: 0x08, name: 'reading_lamps', key: 'readingLamps', multiple: true, value: ReadingLamp },
+    { id: 0x09, name: 'interior_lights', key: 'interiorLights', multiple: true, value: Light },
+    { id: 0x0a, name: 'switch_position', key: 'switchPosition', multiple: false, value: LightsSwitchPosition },
+    { id: 0x0b, name: 'parking_light_status', key: 'parkingLightStatus', multiple: false, value: LightsParkingLightStatus },
+    ...universalProperties(),
+  ];
+}
 
 /** Stores a decoded property: one plain assignment per id. */
 function store(s: Lights, id: number, p: Property<never>): boolean {
@@ -118,7 +121,7 @@ function store(s: Lights, id: number, p: Property<never>): boolean {
   return false;
 }
 
-export const LightsCapability = /*@__PURE__*/ defineCapability(0x0036, 'lights', properties, universalProperties, store);
+export const LightsCapability = /*@__PURE__*/ defineCapability(0x0036, 'lights', properties, store);
 
 export type LightsMessage = TypedStateMessage<'lights', Lights> | TypedRequestMessage<'lights'>;
 
@@ -151,4 +154,4 @@ const commands = (c: CommandBuilder): LightsCommands => ({
 });
 
 /** Decode, encode and build commands for lights on its own; nested states still decode through the full registry. */
-export const Lights = /*@__PURE__*/ defineCapabilityApi<'lights', Lights, LightsCommands>(LightsCapability, FailureComponent, AvailabilityComponent, STATE_KEYS, commands);
+export const Lights = /*@__PURE__*/ defineCapabilityApi<'lights', Lights, LightsCommands>(LightsCapability, propertyComponents, STATE_KEYS, commands);

@@ -4,7 +4,7 @@
 import { type CommandBuilder, defineCapability, defineCapabilityApi, defineEnum, type PropertyCodec, timestamp, type Timestamp, type TypedRequestMessage, type TypedStateMessage, uinteger } from '../runtime/index.js';
 import { BrakeServiceDueDate, BrakeServiceRemainingDistance, BrakeServiceStatus, ConditionBasedService, ServiceStatus, ServiceWarning } from './custom-types.js';
 import { MeasuredDuration, MeasuredLength } from './unit-types.js';
-import { AvailabilityComponent, FailureComponent, type Property, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
 
 const UInteger1 = /*@__PURE__*/ uinteger(1);
 
@@ -94,47 +94,50 @@ export interface Maintenance extends UniversalState {
   nextInspectionDistance?: Property<MeasuredLength>;
 }
 
-const properties: PropertyCodec[] = [
-  { id: 0x01, name: 'days_to_next_service', key: 'daysToNextService', multiple: false, value: MeasuredDuration },
-  { id: 0x02, name: 'kilometers_to_next_service', key: 'kilometersToNextService', multiple: false, value: MeasuredLength },
-  { id: 0x03, name: 'cbs_reports_count', key: 'cbsReportsCount', multiple: false, value: UInteger1 },
-  { id: 0x04, name: 'months_to_exhaust_inspection', key: 'monthsToExhaustInspection', multiple: false, value: MeasuredDuration },
-  { id: 0x05, name: 'teleservice_availability', key: 'teleserviceAvailability', multiple: false, value: MaintenanceTeleserviceAvailability },
-  { id: 0x06, name: 'service_distance_threshold', key: 'serviceDistanceThreshold', multiple: false, value: MeasuredLength },
-  { id: 0x07, name: 'service_time_threshold', key: 'serviceTimeThreshold', multiple: false, value: MeasuredDuration },
-  { id: 0x08, name: 'automatic_teleservice_call_date', key: 'automaticTeleserviceCallDate', multiple: false, value: timestamp },
-  { id: 0x09, name: 'teleservice_battery_call_date', key: 'teleserviceBatteryCallDate', multiple: false, value: timestamp },
-  { id: 0x0a, name: 'next_inspection_date', key: 'nextInspectionDate', multiple: false, value: timestamp },
-  { id: 0x0b, name: 'condition_based_services', key: 'conditionBasedServices', multiple: true, value: ConditionBasedService },
-  { id: 0x0c, name: 'brake_fluid_change_date', key: 'brakeFluidChangeDate', multiple: false, value: timestamp },
-  { id: 0x0d, name: 'time_to_next_service', key: 'timeToNextService', multiple: false, value: MeasuredDuration },
-  { id: 0x0e, name: 'distance_to_next_service', key: 'distanceToNextService', multiple: false, value: MeasuredLength },
-  { id: 0x0f, name: 'time_to_exhaust_inspection', key: 'timeToExhaustInspection', multiple: false, value: MeasuredDuration },
-  { id: 0x10, name: 'last_ecall', key: 'lastECall', multiple: false, value: timestamp },
-  { id: 0x11, name: 'distance_to_next_oil_service', key: 'distanceToNextOilService', multiple: false, value: MeasuredLength },
-  { id: 0x12, name: 'time_to_next_oil_service', key: 'timeToNextOilService', multiple: false, value: MeasuredDuration },
-  { id: 0x13, name: 'brake_fluid_remaining_distance', key: 'brakeFluidRemainingDistance', multiple: false, value: MeasuredLength },
-  { id: 0x14, name: 'brake_fluid_status', key: 'brakeFluidStatus', multiple: false, value: ServiceStatus },
-  { id: 0x16, name: 'brakes_service_due_dates', key: 'brakesServiceDueDates', multiple: true, value: BrakeServiceDueDate },
-  { id: 0x17, name: 'brakes_service_remaining_distances', key: 'brakesServiceRemainingDistances', multiple: true, value: BrakeServiceRemainingDistance },
-  { id: 0x18, name: 'brakes_service_statuses', key: 'brakesServiceStatuses', multiple: true, value: BrakeServiceStatus },
-  { id: 0x19, name: 'drive_in_inspection_date', key: 'driveInInspectionDate', multiple: false, value: timestamp },
-  { id: 0x1a, name: 'drive_in_inspection_status', key: 'driveInInspectionStatus', multiple: false, value: ServiceStatus },
-  { id: 0x1b, name: 'next_oil_service_date', key: 'nextOilServiceDate', multiple: false, value: timestamp },
-  { id: 0x1c, name: 'next_inspection_distance_to', key: 'nextInspectionDistanceTo', multiple: false, value: MeasuredLength },
-  { id: 0x1d, name: 'legal_inspection_date', key: 'legalInspectionDate', multiple: false, value: timestamp },
-  { id: 0x1e, name: 'service_status', key: 'serviceStatus', multiple: false, value: ServiceStatus },
-  { id: 0x1f, name: 'service_date', key: 'serviceDate', multiple: false, value: timestamp },
-  { id: 0x20, name: 'inspection_status', key: 'inspectionStatus', multiple: false, value: ServiceStatus },
-  { id: 0x21, name: 'drive_in_inspection_distance_to', key: 'driveInInspectionDistanceTo', multiple: false, value: MeasuredLength },
-  { id: 0x22, name: 'vehicle_check_date', key: 'vehicleCheckDate', multiple: false, value: timestamp },
-  { id: 0x23, name: 'vehicle_check_status', key: 'vehicleCheckStatus', multiple: false, value: ServiceStatus },
-  { id: 0x24, name: 'vehicle_check_distance_to', key: 'vehicleCheckDistanceTo', multiple: false, value: MeasuredLength },
-  { id: 0x25, name: 'service_warning', key: 'serviceWarning', multiple: false, value: ServiceWarning },
-  { id: 0x26, name: 'last_service_date', key: 'lastServiceDate', multiple: false, value: timestamp },
-  { id: 0x27, name: 'last_service_distance', key: 'lastServiceDistance', multiple: false, value: MeasuredLength },
-  { id: 0x28, name: 'next_inspection_distance', key: 'nextInspectionDistance', multiple: false, value: MeasuredLength },
-];
+function properties(): PropertyCodec[] {
+  return [
+    { id: 0x01, name: 'days_to_next_service', key: 'daysToNextService', multiple: false, value: MeasuredDuration },
+    { id: 0x02, name: 'kilometers_to_next_service', key: 'kilometersToNextService', multiple: false, value: MeasuredLength },
+    { id: 0x03, name: 'cbs_reports_count', key: 'cbsReportsCount', multiple: false, value: UInteger1 },
+    { id: 0x04, name: 'months_to_exhaust_inspection', key: 'monthsToExhaustInspection', multiple: false, value: MeasuredDuration },
+    { id: 0x05, name: 'teleservice_availability', key: 'teleserviceAvailability', multiple: false, value: MaintenanceTeleserviceAvailability },
+    { id: 0x06, name: 'service_distance_threshold', key: 'serviceDistanceThreshold', multiple: false, value: MeasuredLength },
+    { id: 0x07, name: 'service_time_threshold', key: 'serviceTimeThreshold', multiple: false, value: MeasuredDuration },
+    { id: 0x08, name: 'automatic_teleservice_call_date', key: 'automaticTeleserviceCallDate', multiple: false, value: timestamp },
+    { id: 0x09, name: 'teleservice_battery_call_date', key: 'teleserviceBatteryCallDate', multiple: false, value: timestamp },
+    { id: 0x0a, name: 'next_inspection_date', key: 'nextInspectionDate', multiple: false, value: timestamp },
+    { id: 0x0b, name: 'condition_based_services', key: 'conditionBasedServices', multiple: true, value: ConditionBasedService },
+    { id: 0x0c, name: 'brake_fluid_change_date', key: 'brakeFluidChangeDate', multiple: false, value: timestamp },
+    { id: 0x0d, name: 'time_to_next_service', key: 'timeToNextService', multiple: false, value: MeasuredDuration },
+    { id: 0x0e, name: 'distance_to_next_service', key: 'distanceToNextService', multiple: false, value: MeasuredLength },
+    { id: 0x0f, name: 'time_to_exhaust_inspection', key: 'timeToExhaustInspection', multiple: false, value: MeasuredDuration },
+    { id: 0x10, name: 'last_ecall', key: 'lastECall', multiple: false, value: timestamp },
+    { id: 0x11, name: 'distance_to_next_oil_service', key: 'distanceToNextOilService', multiple: false, value: MeasuredLength },
+    { id: 0x12, name: 'time_to_next_oil_service', key: 'timeToNextOilService', multiple: false, value: MeasuredDuration },
+    { id: 0x13, name: 'brake_fluid_remaining_distance', key: 'brakeFluidRemainingDistance', multiple: false, value: MeasuredLength },
+    { id: 0x14, name: 'brake_fluid_status', key: 'brakeFluidStatus', multiple: false, value: ServiceStatus },
+    { id: 0x16, name: 'brakes_service_due_dates', key: 'brakesServiceDueDates', multiple: true, value: BrakeServiceDueDate },
+    { id: 0x17, name: 'brakes_service_remaining_distances', key: 'brakesServiceRemainingDistances', multiple: true, value: BrakeServiceRemainingDistance },
+    { id: 0x18, name: 'brakes_service_statuses', key: 'brakesServiceStatuses', multiple: true, value: BrakeServiceStatus },
+    { id: 0x19, name: 'drive_in_inspection_date', key: 'driveInInspectionDate', multiple: false, value: timestamp },
+    { id: 0x1a, name: 'drive_in_inspection_status', key: 'driveInInspectionStatus', multiple: false, value: ServiceStatus },
+    { id: 0x1b, name: 'next_oil_service_date', key: 'nextOilServiceDate', multiple: false, value: timestamp },
+    { id: 0x1c, name: 'next_inspection_distance_to', key: 'nextInspectionDistanceTo', multiple: false, value: MeasuredLength },
+    { id: 0x1d, name: 'legal_inspection_date', key: 'legalInspectionDate', multiple: false, value: timestamp },
+    { id: 0x1e, name: 'service_status', key: 'serviceStatus', multiple: false, value: ServiceStatus },
+    { id: 0x1f, name: 'service_date', key: 'serviceDate', multiple: false, value: timestamp },
+    { id: 0x20, name: 'inspection_status', key: 'inspectionStatus', multiple: false, value: ServiceStatus },
+    { id: 0x21, name: 'drive_in_inspection_distance_to', key: 'driveInInspectionDistanceTo', multiple: false, value: MeasuredLength },
+    { id: 0x22, name: 'vehicle_check_date', key: 'vehicleCheckDate', multiple: false, value: timestamp },
+    { id: 0x23, name: 'vehicle_check_status', key: 'vehicleCheckStatus', multiple: false, value: ServiceStatus },
+    { id: 0x24, name: 'vehicle_check_distance_to', key: 'vehicleCheckDistanceTo', multiple: false, value: MeasuredLength },
+    { id: 0x25, name: 'service_warning', key: 'serviceWarning', multiple: false, value: ServiceWarning },
+    { id: 0x26, name: 'last_service_date', key: 'lastServiceDate', multiple: false, value: timestamp },
+    { id: 0x27, name: 'last_service_distance', key: 'lastServiceDistance', multiple: false, value: MeasuredLength },
+    { id: 0x28, name: 'next_inspection_distance', key: 'nextInspectionDistance', multiple: false, value: MeasuredLength },
+    ...universalProperties(),
+  ];
+}
 
 /** Stores a decoded property: one plain assignment per id. */
 function store(s: Maintenance, id: number, p: Property<never>): boolean {
@@ -315,7 +318,7 @@ function store(s: Maintenance, id: number, p: Property<never>): boolean {
   return false;
 }
 
-export const MaintenanceCapability = /*@__PURE__*/ defineCapability(0x0034, 'maintenance', properties, universalProperties, store);
+export const MaintenanceCapability = /*@__PURE__*/ defineCapability(0x0034, 'maintenance', properties, store);
 
 export type MaintenanceMessage = TypedStateMessage<'maintenance', Maintenance> | TypedRequestMessage<'maintenance'>;
 
@@ -343,4 +346,4 @@ const commands = (c: CommandBuilder): MaintenanceCommands => ({
 });
 
 /** Decode, encode and build commands for maintenance on its own; nested states still decode through the full registry. */
-export const Maintenance = /*@__PURE__*/ defineCapabilityApi<'maintenance', Maintenance, MaintenanceCommands>(MaintenanceCapability, FailureComponent, AvailabilityComponent, STATE_KEYS, commands);
+export const Maintenance = /*@__PURE__*/ defineCapabilityApi<'maintenance', Maintenance, MaintenanceCommands>(MaintenanceCapability, propertyComponents, STATE_KEYS, commands);

@@ -2,7 +2,7 @@
 // Regenerate with: auto-api gen --spec <dir> --out <dir>
 
 import { type CommandBuilder, defineCapability, defineCapabilityApi, type PropertyCodec, type SetterSpec, string, type TypedRequestMessage, type TypedStateMessage } from '../runtime/index.js';
-import { AvailabilityComponent, FailureComponent, type Property, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
 
 /** The properties of messaging (0x0037). */
 export interface Messaging extends UniversalState {
@@ -12,10 +12,13 @@ export interface Messaging extends UniversalState {
   handle?: Property<string>;
 }
 
-const properties: PropertyCodec[] = [
-  { id: 0x01, name: 'text', key: 'text', multiple: false, value: string },
-  { id: 0x02, name: 'handle', key: 'handle', multiple: false, value: string },
-];
+function properties(): PropertyCodec[] {
+  return [
+    { id: 0x01, name: 'text', key: 'text', multiple: false, value: string },
+    { id: 0x02, name: 'handle', key: 'handle', multiple: false, value: string },
+    ...universalProperties(),
+  ];
+}
 
 /** Stores a decoded property: one plain assignment per id. */
 function store(s: Messaging, id: number, p: Property<never>): boolean {
@@ -52,7 +55,7 @@ function store(s: Messaging, id: number, p: Property<never>): boolean {
   return false;
 }
 
-export const MessagingCapability = /*@__PURE__*/ defineCapability(0x0037, 'messaging', properties, universalProperties, store);
+export const MessagingCapability = /*@__PURE__*/ defineCapability(0x0037, 'messaging', properties, store);
 
 export type MessagingMessage = TypedStateMessage<'messaging', Messaging> | TypedRequestMessage<'messaging'>;
 
@@ -73,4 +76,4 @@ const commands = (c: CommandBuilder): MessagingCommands => ({
 });
 
 /** Decode, encode and build commands for messaging on its own; nested states still decode through the full registry. */
-export const Messaging = /*@__PURE__*/ defineCapabilityApi<'messaging', Messaging, MessagingCommands>(MessagingCapability, FailureComponent, AvailabilityComponent, STATE_KEYS, commands);
+export const Messaging = /*@__PURE__*/ defineCapabilityApi<'messaging', Messaging, MessagingCommands>(MessagingCapability, propertyComponents, STATE_KEYS, commands);

@@ -3,7 +3,7 @@
 
 import { type CommandBuilder, defineCapability, defineCapabilityApi, type PropertyCodec, type TypedRequestMessage, type TypedStateMessage } from '../runtime/index.js';
 import { ConnectionState } from './custom-types.js';
-import { AvailabilityComponent, FailureComponent, type Property, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
 
 /** The properties of mobile (0x0066). */
 export interface Mobile extends UniversalState {
@@ -11,9 +11,12 @@ export interface Mobile extends UniversalState {
   connection?: Property<ConnectionState>;
 }
 
-const properties: PropertyCodec[] = [
-  { id: 0x01, name: 'connection', key: 'connection', multiple: false, value: ConnectionState },
-];
+function properties(): PropertyCodec[] {
+  return [
+    { id: 0x01, name: 'connection', key: 'connection', multiple: false, value: ConnectionState },
+    ...universalProperties(),
+  ];
+}
 
 /** Stores a decoded property: one plain assignment per id. */
 function store(s: Mobile, id: number, p: Property<never>): boolean {
@@ -46,7 +49,7 @@ function store(s: Mobile, id: number, p: Property<never>): boolean {
   return false;
 }
 
-export const MobileCapability = /*@__PURE__*/ defineCapability(0x0066, 'mobile', properties, universalProperties, store);
+export const MobileCapability = /*@__PURE__*/ defineCapability(0x0066, 'mobile', properties, store);
 
 export type MobileMessage = TypedStateMessage<'mobile', Mobile> | TypedRequestMessage<'mobile'>;
 
@@ -68,4 +71,4 @@ const commands = (c: CommandBuilder): MobileCommands => ({
 });
 
 /** Decode, encode and build commands for mobile on its own; nested states still decode through the full registry. */
-export const Mobile = /*@__PURE__*/ defineCapabilityApi<'mobile', Mobile, MobileCommands>(MobileCapability, FailureComponent, AvailabilityComponent, STATE_KEYS, commands);
+export const Mobile = /*@__PURE__*/ defineCapabilityApi<'mobile', Mobile, MobileCommands>(MobileCapability, propertyComponents, STATE_KEYS, commands);

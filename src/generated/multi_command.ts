@@ -3,7 +3,7 @@
 
 import { type CommandBuilder, defineCapability, defineCapabilityApi, type Message, type PropertyCodec, type SetterSpec, type TypedRequestMessage, type TypedStateMessage } from '../runtime/index.js';
 import { CapabilityState } from './capability-state.js';
-import { AvailabilityComponent, FailureComponent, type Property, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
 
 /** The properties of multi_command (0x0013). */
 export interface MultiCommand extends UniversalState {
@@ -13,10 +13,13 @@ export interface MultiCommand extends UniversalState {
   multiCommands?: Property<Message>[];
 }
 
-const properties: PropertyCodec[] = [
-  { id: 0x01, name: 'multi_states', key: 'multiStates', multiple: true, value: CapabilityState },
-  { id: 0x02, name: 'multi_commands', key: 'multiCommands', multiple: true, value: CapabilityState },
-];
+function properties(): PropertyCodec[] {
+  return [
+    { id: 0x01, name: 'multi_states', key: 'multiStates', multiple: true, value: CapabilityState },
+    { id: 0x02, name: 'multi_commands', key: 'multiCommands', multiple: true, value: CapabilityState },
+    ...universalProperties(),
+  ];
+}
 
 /** Stores a decoded property: one plain assignment per id. */
 function store(s: MultiCommand, id: number, p: Property<never>): boolean {
@@ -51,7 +54,7 @@ function store(s: MultiCommand, id: number, p: Property<never>): boolean {
   return false;
 }
 
-export const MultiCommandCapability = /*@__PURE__*/ defineCapability(0x0013, 'multi_command', properties, universalProperties, store);
+export const MultiCommandCapability = /*@__PURE__*/ defineCapability(0x0013, 'multi_command', properties, store);
 
 export type MultiCommandMessage = TypedStateMessage<'multi_command', MultiCommand> | TypedRequestMessage<'multi_command'>;
 
@@ -72,4 +75,4 @@ const commands = (c: CommandBuilder): MultiCommandCommands => ({
 });
 
 /** Decode, encode and build commands for multi_command on its own; nested states still decode through the full registry. */
-export const MultiCommand = /*@__PURE__*/ defineCapabilityApi<'multi_command', MultiCommand, MultiCommandCommands>(MultiCommandCapability, FailureComponent, AvailabilityComponent, STATE_KEYS, commands);
+export const MultiCommand = /*@__PURE__*/ defineCapabilityApi<'multi_command', MultiCommand, MultiCommandCommands>(MultiCommandCapability, propertyComponents, STATE_KEYS, commands);

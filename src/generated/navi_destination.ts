@@ -4,7 +4,7 @@
 import { type CommandBuilder, defineCapability, defineCapabilityApi, double, type PropertyCodec, type SetterSpec, string, type TypedRequestMessage, type TypedStateMessage, uinteger } from '../runtime/index.js';
 import { Coordinates } from './custom-types.js';
 import { MeasuredDuration, MeasuredLength } from './unit-types.js';
-import { AvailabilityComponent, FailureComponent, type Property, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
 
 const UInteger1 = /*@__PURE__*/ uinteger(1);
 
@@ -28,16 +28,19 @@ export interface NaviDestination extends UniversalState {
   chargingTimeForDestination?: Property<MeasuredDuration>;
 }
 
-const properties: PropertyCodec[] = [
-  { id: 0x01, name: 'coordinates', key: 'coordinates', multiple: false, value: Coordinates },
-  { id: 0x02, name: 'destination_name', key: 'destinationName', multiple: false, value: string },
-  { id: 0x03, name: 'data_slots_free', key: 'dataSlotsFree', multiple: false, value: UInteger1 },
-  { id: 0x04, name: 'data_slots_max', key: 'dataSlotsMax', multiple: false, value: UInteger1 },
-  { id: 0x05, name: 'arrival_duration', key: 'arrivalDuration', multiple: false, value: MeasuredDuration },
-  { id: 0x06, name: 'distance_to_destination', key: 'distanceToDestination', multiple: false, value: MeasuredLength },
-  { id: 0x07, name: 'battery_consumption_to_destination', key: 'batteryConsumptionToDestination', multiple: false, value: double },
-  { id: 0x08, name: 'charging_time_for_destination', key: 'chargingTimeForDestination', multiple: false, value: MeasuredDuration },
-];
+function properties(): PropertyCodec[] {
+  return [
+    { id: 0x01, name: 'coordinates', key: 'coordinates', multiple: false, value: Coordinates },
+    { id: 0x02, name: 'destination_name', key: 'destinationName', multiple: false, value: string },
+    { id: 0x03, name: 'data_slots_free', key: 'dataSlotsFree', multiple: false, value: UInteger1 },
+    { id: 0x04, name: 'data_slots_max', key: 'dataSlotsMax', multiple: false, value: UInteger1 },
+    { id: 0x05, name: 'arrival_duration', key: 'arrivalDuration', multiple: false, value: MeasuredDuration },
+    { id: 0x06, name: 'distance_to_destination', key: 'distanceToDestination', multiple: false, value: MeasuredLength },
+    { id: 0x07, name: 'battery_consumption_to_destination', key: 'batteryConsumptionToDestination', multiple: false, value: double },
+    { id: 0x08, name: 'charging_time_for_destination', key: 'chargingTimeForDestination', multiple: false, value: MeasuredDuration },
+    ...universalProperties(),
+  ];
+}
 
 /** Stores a decoded property: one plain assignment per id. */
 function store(s: NaviDestination, id: number, p: Property<never>): boolean {
@@ -98,7 +101,7 @@ function store(s: NaviDestination, id: number, p: Property<never>): boolean {
   return false;
 }
 
-export const NaviDestinationCapability = /*@__PURE__*/ defineCapability(0x0031, 'navi_destination', properties, universalProperties, store);
+export const NaviDestinationCapability = /*@__PURE__*/ defineCapability(0x0031, 'navi_destination', properties, store);
 
 export type NaviDestinationMessage = TypedStateMessage<'navi_destination', NaviDestination> | TypedRequestMessage<'navi_destination'>;
 
@@ -131,4 +134,4 @@ const commands = (c: CommandBuilder): NaviDestinationCommands => ({
 });
 
 /** Decode, encode and build commands for navi_destination on its own; nested states still decode through the full registry. */
-export const NaviDestination = /*@__PURE__*/ defineCapabilityApi<'navi_destination', NaviDestination, NaviDestinationCommands>(NaviDestinationCapability, FailureComponent, AvailabilityComponent, STATE_KEYS, commands);
+export const NaviDestination = /*@__PURE__*/ defineCapabilityApi<'navi_destination', NaviDestination, NaviDestinationCommands>(NaviDestinationCapability, propertyComponents, STATE_KEYS, commands);

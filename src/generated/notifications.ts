@@ -3,7 +3,7 @@
 
 import { type CommandBuilder, defineCapability, defineCapabilityApi, defineEnum, type PropertyCodec, type SetterSpec, string, type TypedRequestMessage, type TypedStateMessage, uinteger } from '../runtime/index.js';
 import { ActionItem } from './custom-types.js';
-import { AvailabilityComponent, FailureComponent, type Property, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
 
 const UInteger1 = /*@__PURE__*/ uinteger(1);
 
@@ -23,12 +23,15 @@ export interface Notifications extends UniversalState {
   clear?: Property<NotificationsClear>;
 }
 
-const properties: PropertyCodec[] = [
-  { id: 0x01, name: 'text', key: 'text', multiple: false, value: string },
-  { id: 0x02, name: 'action_items', key: 'actionItems', multiple: true, value: ActionItem },
-  { id: 0x03, name: 'activated_action', key: 'activatedAction', multiple: false, value: UInteger1 },
-  { id: 0x04, name: 'clear', key: 'clear', multiple: false, value: NotificationsClear },
-];
+function properties(): PropertyCodec[] {
+  return [
+    { id: 0x01, name: 'text', key: 'text', multiple: false, value: string },
+    { id: 0x02, name: 'action_items', key: 'actionItems', multiple: true, value: ActionItem },
+    { id: 0x03, name: 'activated_action', key: 'activatedAction', multiple: false, value: UInteger1 },
+    { id: 0x04, name: 'clear', key: 'clear', multiple: false, value: NotificationsClear },
+    ...universalProperties(),
+  ];
+}
 
 /** Stores a decoded property: one plain assignment per id. */
 function store(s: Notifications, id: number, p: Property<never>): boolean {
@@ -72,7 +75,7 @@ function store(s: Notifications, id: number, p: Property<never>): boolean {
   return false;
 }
 
-export const NotificationsCapability = /*@__PURE__*/ defineCapability(0x0038, 'notifications', properties, universalProperties, store);
+export const NotificationsCapability = /*@__PURE__*/ defineCapability(0x0038, 'notifications', properties, store);
 
 export type NotificationsMessage = TypedStateMessage<'notifications', Notifications> | TypedRequestMessage<'notifications'>;
 
@@ -101,4 +104,4 @@ const commands = (c: CommandBuilder): NotificationsCommands => ({
 });
 
 /** Decode, encode and build commands for notifications on its own; nested states still decode through the full registry. */
-export const Notifications = /*@__PURE__*/ defineCapabilityApi<'notifications', Notifications, NotificationsCommands>(NotificationsCapability, FailureComponent, AvailabilityComponent, STATE_KEYS, commands);
+export const Notifications = /*@__PURE__*/ defineCapabilityApi<'notifications', Notifications, NotificationsCommands>(NotificationsCapability, propertyComponents, STATE_KEYS, commands);

@@ -3,7 +3,7 @@
 
 import { type CommandBuilder, defineCapability, defineCapabilityApi, double, type PropertyCodec, type TypedRequestMessage, type TypedStateMessage } from '../runtime/index.js';
 import { MeasuredAngle } from './unit-types.js';
-import { AvailabilityComponent, FailureComponent, type Property, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
 
 /** The properties of offroad (0x0052). */
 export interface Offroad extends UniversalState {
@@ -13,10 +13,13 @@ export interface Offroad extends UniversalState {
   wheelSuspension?: Property<number>;
 }
 
-const properties: PropertyCodec[] = [
-  { id: 0x01, name: 'route_incline', key: 'routeIncline', multiple: false, value: MeasuredAngle },
-  { id: 0x02, name: 'wheel_suspension', key: 'wheelSuspension', multiple: false, value: double },
-];
+function properties(): PropertyCodec[] {
+  return [
+    { id: 0x01, name: 'route_incline', key: 'routeIncline', multiple: false, value: MeasuredAngle },
+    { id: 0x02, name: 'wheel_suspension', key: 'wheelSuspension', multiple: false, value: double },
+    ...universalProperties(),
+  ];
+}
 
 /** Stores a decoded property: one plain assignment per id. */
 function store(s: Offroad, id: number, p: Property<never>): boolean {
@@ -53,7 +56,7 @@ function store(s: Offroad, id: number, p: Property<never>): boolean {
   return false;
 }
 
-export const OffroadCapability = /*@__PURE__*/ defineCapability(0x0052, 'offroad', properties, universalProperties, store);
+export const OffroadCapability = /*@__PURE__*/ defineCapability(0x0052, 'offroad', properties, store);
 
 export type OffroadMessage = TypedStateMessage<'offroad', Offroad> | TypedRequestMessage<'offroad'>;
 
@@ -81,4 +84,4 @@ const commands = (c: CommandBuilder): OffroadCommands => ({
 });
 
 /** Decode, encode and build commands for offroad on its own; nested states still decode through the full registry. */
-export const Offroad = /*@__PURE__*/ defineCapabilityApi<'offroad', Offroad, OffroadCommands>(OffroadCapability, FailureComponent, AvailabilityComponent, STATE_KEYS, commands);
+export const Offroad = /*@__PURE__*/ defineCapabilityApi<'offroad', Offroad, OffroadCommands>(OffroadCapability, propertyComponents, STATE_KEYS, commands);

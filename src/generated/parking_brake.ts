@@ -3,7 +3,7 @@
 
 import { type CommandBuilder, defineCapability, defineCapabilityApi, type PropertyCodec, type SetterSpec, type TypedRequestMessage, type TypedStateMessage } from '../runtime/index.js';
 import { ActiveState } from './custom-types.js';
-import { AvailabilityComponent, FailureComponent, type Property, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
 
 /** The properties of parking_brake (0x0058). */
 export interface ParkingBrake extends UniversalState {
@@ -11,9 +11,12 @@ export interface ParkingBrake extends UniversalState {
   status?: Property<ActiveState>;
 }
 
-const properties: PropertyCodec[] = [
-  { id: 0x01, name: 'status', key: 'status', multiple: false, value: ActiveState },
-];
+function properties(): PropertyCodec[] {
+  return [
+    { id: 0x01, name: 'status', key: 'status', multiple: false, value: ActiveState },
+    ...universalProperties(),
+  ];
+}
 
 /** Stores a decoded property: one plain assignment per id. */
 function store(s: ParkingBrake, id: number, p: Property<never>): boolean {
@@ -46,7 +49,7 @@ function store(s: ParkingBrake, id: number, p: Property<never>): boolean {
   return false;
 }
 
-export const ParkingBrakeCapability = /*@__PURE__*/ defineCapability(0x0058, 'parking_brake', properties, universalProperties, store);
+export const ParkingBrakeCapability = /*@__PURE__*/ defineCapability(0x0058, 'parking_brake', properties, store);
 
 export type ParkingBrakeMessage = TypedStateMessage<'parking_brake', ParkingBrake> | TypedRequestMessage<'parking_brake'>;
 
@@ -73,4 +76,4 @@ const commands = (c: CommandBuilder): ParkingBrakeCommands => ({
 });
 
 /** Decode, encode and build commands for parking_brake on its own; nested states still decode through the full registry. */
-export const ParkingBrake = /*@__PURE__*/ defineCapabilityApi<'parking_brake', ParkingBrake, ParkingBrakeCommands>(ParkingBrakeCapability, FailureComponent, AvailabilityComponent, STATE_KEYS, commands);
+export const ParkingBrake = /*@__PURE__*/ defineCapabilityApi<'parking_brake', ParkingBrake, ParkingBrakeCommands>(ParkingBrakeCapability, propertyComponents, STATE_KEYS, commands);

@@ -2,7 +2,7 @@
 // Regenerate with: auto-api gen --spec <dir> --out <dir>
 
 import { type CommandBuilder, defineCapability, defineCapabilityApi, defineEnum, type PropertyCodec, type SetterSpec, string, timestamp, type Timestamp, type TypedRequestMessage, type TypedStateMessage } from '../runtime/index.js';
-import { AvailabilityComponent, FailureComponent, type Property, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
 
 /** parking_ticket.status (capabilities/parking_ticket.yml:28) */
 export const ParkingTicketStatus = /*@__PURE__*/ defineEnum('parking_ticket.status', { ended: 0x00, started: 0x01 });
@@ -22,13 +22,16 @@ export interface ParkingTicket extends UniversalState {
   ticketEndTime?: Property<Timestamp>;
 }
 
-const properties: PropertyCodec[] = [
-  { id: 0x01, name: 'status', key: 'status', multiple: false, value: ParkingTicketStatus },
-  { id: 0x02, name: 'operator_name', key: 'operatorName', multiple: false, value: string },
-  { id: 0x03, name: 'operator_ticket_id', key: 'operatorTicketID', multiple: false, value: string },
-  { id: 0x04, name: 'ticket_start_time', key: 'ticketStartTime', multiple: false, value: timestamp },
-  { id: 0x05, name: 'ticket_end_time', key: 'ticketEndTime', multiple: false, value: timestamp },
-];
+function properties(): PropertyCodec[] {
+  return [
+    { id: 0x01, name: 'status', key: 'status', multiple: false, value: ParkingTicketStatus },
+    { id: 0x02, name: 'operator_name', key: 'operatorName', multiple: false, value: string },
+    { id: 0x03, name: 'operator_ticket_id', key: 'operatorTicketID', multiple: false, value: string },
+    { id: 0x04, name: 'ticket_start_time', key: 'ticketStartTime', multiple: false, value: timestamp },
+    { id: 0x05, name: 'ticket_end_time', key: 'ticketEndTime', multiple: false, value: timestamp },
+    ...universalProperties(),
+  ];
+}
 
 /** Stores a decoded property: one plain assignment per id. */
 function store(s: ParkingTicket, id: number, p: Property<never>): boolean {
@@ -77,7 +80,7 @@ function store(s: ParkingTicket, id: number, p: Property<never>): boolean {
   return false;
 }
 
-export const ParkingTicketCapability = /*@__PURE__*/ defineCapability(0x0047, 'parking_ticket', properties, universalProperties, store);
+export const ParkingTicketCapability = /*@__PURE__*/ defineCapability(0x0047, 'parking_ticket', properties, store);
 
 export type ParkingTicketMessage = TypedStateMessage<'parking_ticket', ParkingTicket> | TypedRequestMessage<'parking_ticket'>;
 
@@ -114,4 +117,4 @@ const commands = (c: CommandBuilder): ParkingTicketCommands => ({
 });
 
 /** Decode, encode and build commands for parking_ticket on its own; nested states still decode through the full registry. */
-export const ParkingTicket = /*@__PURE__*/ defineCapabilityApi<'parking_ticket', ParkingTicket, ParkingTicketCommands>(ParkingTicketCapability, FailureComponent, AvailabilityComponent, STATE_KEYS, commands);
+export const ParkingTicket = /*@__PURE__*/ defineCapabilityApi<'parking_ticket', ParkingTicket, ParkingTicketCommands>(ParkingTicketCapability, propertyComponents, STATE_KEYS, commands);

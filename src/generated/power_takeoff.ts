@@ -3,7 +3,7 @@
 
 import { type CommandBuilder, defineCapability, defineCapabilityApi, defineEnum, type PropertyCodec, type SetterSpec, type TypedRequestMessage, type TypedStateMessage } from '../runtime/index.js';
 import { ActiveState } from './custom-types.js';
-import { AvailabilityComponent, FailureComponent, type Property, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
 
 /** power_takeoff.engaged (capabilities/power_takeoff.yml:27) */
 export const PowerTakeoffEngaged = /*@__PURE__*/ defineEnum('power_takeoff.engaged', { not_engaged: 0x00, engaged: 0x01 });
@@ -17,10 +17,13 @@ export interface PowerTakeoff extends UniversalState {
   engaged?: Property<PowerTakeoffEngaged>;
 }
 
-const properties: PropertyCodec[] = [
-  { id: 0x01, name: 'status', key: 'status', multiple: false, value: ActiveState },
-  { id: 0x02, name: 'engaged', key: 'engaged', multiple: false, value: PowerTakeoffEngaged },
-];
+function properties(): PropertyCodec[] {
+  return [
+    { id: 0x01, name: 'status', key: 'status', multiple: false, value: ActiveState },
+    { id: 0x02, name: 'engaged', key: 'engaged', multiple: false, value: PowerTakeoffEngaged },
+    ...universalProperties(),
+  ];
+}
 
 /** Stores a decoded property: one plain assignment per id. */
 function store(s: PowerTakeoff, id: number, p: Property<never>): boolean {
@@ -57,7 +60,7 @@ function store(s: PowerTakeoff, id: number, p: Property<never>): boolean {
   return false;
 }
 
-export const PowerTakeoffCapability = /*@__PURE__*/ defineCapability(0x0065, 'power_takeoff', properties, universalProperties, store);
+export const PowerTakeoffCapability = /*@__PURE__*/ defineCapability(0x0065, 'power_takeoff', properties, store);
 
 export type PowerTakeoffMessage = TypedStateMessage<'power_takeoff', PowerTakeoff> | TypedRequestMessage<'power_takeoff'>;
 
@@ -90,4 +93,4 @@ const commands = (c: CommandBuilder): PowerTakeoffCommands => ({
 });
 
 /** Decode, encode and build commands for power_takeoff on its own; nested states still decode through the full registry. */
-export const PowerTakeoff = /*@__PURE__*/ defineCapabilityApi<'power_takeoff', PowerTakeoff, PowerTakeoffCommands>(PowerTakeoffCapability, FailureComponent, AvailabilityComponent, STATE_KEYS, commands);
+export const PowerTakeoff = /*@__PURE__*/ defineCapabilityApi<'power_takeoff', PowerTakeoff, PowerTakeoffCommands>(PowerTakeoffCapability, propertyComponents, STATE_KEYS, commands);

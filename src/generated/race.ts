@@ -4,7 +4,7 @@
 import { type CommandBuilder, defineCapability, defineCapabilityApi, defineEnum, double, integer, type PropertyCodec, type TypedRequestMessage, type TypedStateMessage } from '../runtime/index.js';
 import { Acceleration, AcceleratorDuration, ActiveState, BrakeTorqueVectoring } from './custom-types.js';
 import { MeasuredAngle, MeasuredAngularVelocity, MeasuredPressure } from './unit-types.js';
-import { AvailabilityComponent, FailureComponent, type Property, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
 
 const Integer1 = /*@__PURE__*/ integer(1);
 
@@ -64,28 +64,31 @@ export interface Race extends UniversalState {
   acceleratorDurations?: Property<AcceleratorDuration>[];
 }
 
-const properties: PropertyCodec[] = [
-  { id: 0x01, name: 'accelerations', key: 'accelerations', multiple: true, value: Acceleration },
-  { id: 0x02, name: 'understeering', key: 'understeering', multiple: false, value: double },
-  { id: 0x03, name: 'oversteering', key: 'oversteering', multiple: false, value: double },
-  { id: 0x04, name: 'gas_pedal_position', key: 'gasPedalPosition', multiple: false, value: double },
-  { id: 0x05, name: 'steering_angle', key: 'steeringAngle', multiple: false, value: MeasuredAngle },
-  { id: 0x06, name: 'brake_pressure', key: 'brakePressure', multiple: false, value: MeasuredPressure },
-  { id: 0x07, name: 'yaw_rate', key: 'yawRate', multiple: false, value: MeasuredAngularVelocity },
-  { id: 0x08, name: 'rear_suspension_steering', key: 'rearSuspensionSteering', multiple: false, value: MeasuredAngle },
-  { id: 0x09, name: 'electronic_stability_program', key: 'electronicStabilityProgram', multiple: false, value: ActiveState },
-  { id: 0x0a, name: 'brake_torque_vectorings', key: 'brakeTorqueVectorings', multiple: true, value: BrakeTorqueVectoring },
-  { id: 0x0b, name: 'gear_mode', key: 'gearMode', multiple: false, value: RaceGearMode },
-  { id: 0x0c, name: 'selected_gear', key: 'selectedGear', multiple: false, value: Integer1 },
-  { id: 0x0d, name: 'brake_pedal_position', key: 'brakePedalPosition', multiple: false, value: double },
-  { id: 0x0e, name: 'brake_pedal_switch', key: 'brakePedalSwitch', multiple: false, value: ActiveState },
-  { id: 0x0f, name: 'clutch_pedal_switch', key: 'clutchPedalSwitch', multiple: false, value: ActiveState },
-  { id: 0x10, name: 'accelerator_pedal_idle_switch', key: 'acceleratorPedalIdleSwitch', multiple: false, value: ActiveState },
-  { id: 0x11, name: 'accelerator_pedal_kickdown_switch', key: 'acceleratorPedalKickdownSwitch', multiple: false, value: ActiveState },
-  { id: 0x12, name: 'vehicle_moving', key: 'vehicleMoving', multiple: false, value: RaceVehicleMoving },
-  { id: 0x13, name: 'drivetrain_state', key: 'drivetrainState', multiple: false, value: RaceDrivetrainState },
-  { id: 0x14, name: 'accelerator_durations', key: 'acceleratorDurations', multiple: true, value: AcceleratorDuration },
-];
+function properties(): PropertyCodec[] {
+  return [
+    { id: 0x01, name: 'accelerations', key: 'accelerations', multiple: true, value: Acceleration },
+    { id: 0x02, name: 'understeering', key: 'understeering', multiple: false, value: double },
+    { id: 0x03, name: 'oversteering', key: 'oversteering', multiple: false, value: double },
+    { id: 0x04, name: 'gas_pedal_position', key: 'gasPedalPosition', multiple: false, value: double },
+    { id: 0x05, name: 'steering_angle', key: 'steeringAngle', multiple: false, value: MeasuredAngle },
+    { id: 0x06, name: 'brake_pressure', key: 'brakePressure', multiple: false, value: MeasuredPressure },
+    { id: 0x07, name: 'yaw_rate', key: 'yawRate', multiple: false, value: MeasuredAngularVelocity },
+    { id: 0x08, name: 'rear_suspension_steering', key: 'rearSuspensionSteering', multiple: false, value: MeasuredAngle },
+    { id: 0x09, name: 'electronic_stability_program', key: 'electronicStabilityProgram', multiple: false, value: ActiveState },
+    { id: 0x0a, name: 'brake_torque_vectorings', key: 'brakeTorqueVectorings', multiple: true, value: BrakeTorqueVectoring },
+    { id: 0x0b, name: 'gear_mode', key: 'gearMode', multiple: false, value: RaceGearMode },
+    { id: 0x0c, name: 'selected_gear', key: 'selectedGear', multiple: false, value: Integer1 },
+    { id: 0x0d, name: 'brake_pedal_position', key: 'brakePedalPosition', multiple: false, value: double },
+    { id: 0x0e, name: 'brake_pedal_switch', key: 'brakePedalSwitch', multiple: false, value: ActiveState },
+    { id: 0x0f, name: 'clutch_pedal_switch', key: 'clutchPedalSwitch', multiple: false, value: ActiveState },
+    { id: 0x10, name: 'accelerator_pedal_idle_switch', key: 'acceleratorPedalIdleSwitch', multiple: false, value: ActiveState },
+    { id: 0x11, name: 'accelerator_pedal_kickdown_switch', key: 'acceleratorPedalKickdownSwitch', multiple: false, value: ActiveState },
+    { id: 0x12, name: 'vehicle_moving', key: 'vehicleMoving', multiple: false, value: RaceVehicleMoving },
+    { id: 0x13, name: 'drivetrain_state', key: 'drivetrainState', multiple: false, value: RaceDrivetrainState },
+    { id: 0x14, name: 'accelerator_durations', key: 'acceleratorDurations', multiple: true, value: AcceleratorDuration },
+    ...universalProperties(),
+  ];
+}
 
 /** Stores a decoded property: one plain assignment per id. */
 function store(s: Race, id: number, p: Property<never>): boolean {
@@ -191,7 +194,7 @@ function store(s: Race, id: number, p: Property<never>): boolean {
   return false;
 }
 
-export const RaceCapability = /*@__PURE__*/ defineCapability(0x0057, 'race', properties, universalProperties, store);
+export const RaceCapability = /*@__PURE__*/ defineCapability(0x0057, 'race', properties, store);
 
 export type RaceMessage = TypedStateMessage<'race', Race> | TypedRequestMessage<'race'>;
 
@@ -219,4 +222,4 @@ const commands = (c: CommandBuilder): RaceCommands => ({
 });
 
 /** Decode, encode and build commands for race on its own; nested states still decode through the full registry. */
-export const Race = /*@__PURE__*/ defineCapabilityApi<'race', Race, RaceCommands>(RaceCapability, FailureComponent, AvailabilityComponent, STATE_KEYS, commands);
+export const Race = /*@__PURE__*/ defineCapabilityApi<'race', Race, RaceCommands>(RaceCapability, propertyComponents, STATE_KEYS, commands);

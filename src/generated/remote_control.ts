@@ -3,7 +3,7 @@
 
 import { type AtLeastOne, type CommandBuilder, defineCapability, defineCapabilityApi, defineEnum, type PropertyCodec, type SetterSpec, type TypedRequestMessage, type TypedStateMessage } from '../runtime/index.js';
 import { MeasuredAngle, MeasuredSpeed } from './unit-types.js';
-import { AvailabilityComponent, FailureComponent, type Property, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
 
 /** remote_control.control_mode (capabilities/remote_control.yml:30) */
 export const RemoteControlControlMode = /*@__PURE__*/ defineEnum('remote_control.control_mode', { unavailable: 0x00, available: 0x01, started: 0x02, failed_to_start: 0x03, aborted: 0x04, ended: 0x05 });
@@ -19,11 +19,14 @@ export interface RemoteControl extends UniversalState {
   speed?: Property<MeasuredSpeed>;
 }
 
-const properties: PropertyCodec[] = [
-  { id: 0x01, name: 'control_mode', key: 'controlMode', multiple: false, value: RemoteControlControlMode },
-  { id: 0x02, name: 'angle', key: 'angle', multiple: false, value: MeasuredAngle },
-  { id: 0x03, name: 'speed', key: 'speed', multiple: false, value: MeasuredSpeed },
-];
+function properties(): PropertyCodec[] {
+  return [
+    { id: 0x01, name: 'control_mode', key: 'controlMode', multiple: false, value: RemoteControlControlMode },
+    { id: 0x02, name: 'angle', key: 'angle', multiple: false, value: MeasuredAngle },
+    { id: 0x03, name: 'speed', key: 'speed', multiple: false, value: MeasuredSpeed },
+    ...universalProperties(),
+  ];
+}
 
 /** Stores a decoded property: one plain assignment per id. */
 function store(s: RemoteControl, id: number, p: Property<never>): boolean {
@@ -64,7 +67,7 @@ function store(s: RemoteControl, id: number, p: Property<never>): boolean {
   return false;
 }
 
-export const RemoteControlCapability = /*@__PURE__*/ defineCapability(0x0027, 'remote_control', properties, universalProperties, store);
+export const RemoteControlCapability = /*@__PURE__*/ defineCapability(0x0027, 'remote_control', properties, store);
 
 export type RemoteControlMessage = TypedStateMessage<'remote_control', RemoteControl> | TypedRequestMessage<'remote_control'>;
 
@@ -99,4 +102,4 @@ const commands = (c: CommandBuilder): RemoteControlCommands => ({
 });
 
 /** Decode, encode and build commands for remote_control on its own; nested states still decode through the full registry. */
-export const RemoteControl = /*@__PURE__*/ defineCapabilityApi<'remote_control', RemoteControl, RemoteControlCommands>(RemoteControlCapability, FailureComponent, AvailabilityComponent, STATE_KEYS, commands);
+export const RemoteControl = /*@__PURE__*/ defineCapabilityApi<'remote_control', RemoteControl, RemoteControlCommands>(RemoteControlCapability, propertyComponents, STATE_KEYS, commands);

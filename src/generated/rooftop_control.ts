@@ -2,7 +2,7 @@
 // Regenerate with: auto-api gen --spec <dir> --out <dir>
 
 import { type AtLeastOne, type CommandBuilder, defineCapability, defineCapabilityApi, defineEnum, double, type PropertyCodec, type SetterSpec, type TypedRequestMessage, type TypedStateMessage } from '../runtime/index.js';
-import { AvailabilityComponent, FailureComponent, type Property, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
 
 /** rooftop_control.convertible_roof_state (capabilities/rooftop_control.yml:36) */
 export const RooftopControlConvertibleRoofState = /*@__PURE__*/ defineEnum('rooftop_control.convertible_roof_state', { closed: 0x00, open: 0x01, emergency_locked: 0x02, closed_secured: 0x03, open_secured: 0x04, hard_top_mounted: 0x05, intermediate_position: 0x06, loading_position: 0x07, loading_position_immediate: 0x08 }, ['emergency_locked', 'closed_secured', 'open_secured', 'hard_top_mounted', 'intermediate_position', 'loading_position', 'loading_position_immediate']);
@@ -38,15 +38,18 @@ export interface RooftopControl extends UniversalState {
   tiltPosition?: Property<number>;
 }
 
-const properties: PropertyCodec[] = [
-  { id: 0x01, name: 'dimming', key: 'dimming', multiple: false, value: double },
-  { id: 0x02, name: 'position', key: 'position', multiple: false, value: double },
-  { id: 0x03, name: 'convertible_roof_state', key: 'convertibleRoofState', multiple: false, value: RooftopControlConvertibleRoofState },
-  { id: 0x04, name: 'sunroof_tilt_state', key: 'sunroofTiltState', multiple: false, value: RooftopControlSunroofTiltState },
-  { id: 0x05, name: 'sunroof_state', key: 'sunroofState', multiple: false, value: RooftopControlSunroofState },
-  { id: 0x06, name: 'sunroof_rain_event', key: 'sunroofRainEvent', multiple: false, value: RooftopControlSunroofRainEvent },
-  { id: 0x07, name: 'tilt_position', key: 'tiltPosition', multiple: false, value: double },
-];
+function properties(): PropertyCodec[] {
+  return [
+    { id: 0x01, name: 'dimming', key: 'dimming', multiple: false, value: double },
+    { id: 0x02, name: 'position', key: 'position', multiple: false, value: double },
+    { id: 0x03, name: 'convertible_roof_state', key: 'convertibleRoofState', multiple: false, value: RooftopControlConvertibleRoofState },
+    { id: 0x04, name: 'sunroof_tilt_state', key: 'sunroofTiltState', multiple: false, value: RooftopControlSunroofTiltState },
+    { id: 0x05, name: 'sunroof_state', key: 'sunroofState', multiple: false, value: RooftopControlSunroofState },
+    { id: 0x06, name: 'sunroof_rain_event', key: 'sunroofRainEvent', multiple: false, value: RooftopControlSunroofRainEvent },
+    { id: 0x07, name: 'tilt_position', key: 'tiltPosition', multiple: false, value: double },
+    ...universalProperties(),
+  ];
+}
 
 /** Stores a decoded property: one plain assignment per id. */
 function store(s: RooftopControl, id: number, p: Property<never>): boolean {
@@ -103,7 +106,7 @@ function store(s: RooftopControl, id: number, p: Property<never>): boolean {
   return false;
 }
 
-export const RooftopControlCapability = /*@__PURE__*/ defineCapability(0x0025, 'rooftop_control', properties, universalProperties, store);
+export const RooftopControlCapability = /*@__PURE__*/ defineCapability(0x0025, 'rooftop_control', properties, store);
 
 export type RooftopControlMessage = TypedStateMessage<'rooftop_control', RooftopControl> | TypedRequestMessage<'rooftop_control'>;
 
@@ -136,4 +139,4 @@ const commands = (c: CommandBuilder): RooftopControlCommands => ({
 });
 
 /** Decode, encode and build commands for rooftop_control on its own; nested states still decode through the full registry. */
-export const RooftopControl = /*@__PURE__*/ defineCapabilityApi<'rooftop_control', RooftopControl, RooftopControlCommands>(RooftopControlCapability, FailureComponent, AvailabilityComponent, STATE_KEYS, commands);
+export const RooftopControl = /*@__PURE__*/ defineCapabilityApi<'rooftop_control', RooftopControl, RooftopControlCommands>(RooftopControlCapability, propertyComponents, STATE_KEYS, commands);

@@ -3,7 +3,7 @@
 
 import { type CommandBuilder, defineCapability, defineCapabilityApi, type PropertyCodec, type TypedRequestMessage, type TypedStateMessage } from '../runtime/index.js';
 import { PersonDetected, SeatbeltState } from './custom-types.js';
-import { AvailabilityComponent, FailureComponent, type Property, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
 
 /** The properties of seats (0x0056). */
 export interface Seats extends UniversalState {
@@ -13,10 +13,13 @@ export interface Seats extends UniversalState {
   seatbeltsState?: Property<SeatbeltState>[];
 }
 
-const properties: PropertyCodec[] = [
-  { id: 0x02, name: 'persons_detected', key: 'personsDetected', multiple: true, value: PersonDetected },
-  { id: 0x03, name: 'seatbelts_state', key: 'seatbeltsState', multiple: true, value: SeatbeltState },
-];
+function properties(): PropertyCodec[] {
+  return [
+    { id: 0x02, name: 'persons_detected', key: 'personsDetected', multiple: true, value: PersonDetected },
+    { id: 0x03, name: 'seatbelts_state', key: 'seatbeltsState', multiple: true, value: SeatbeltState },
+    ...universalProperties(),
+  ];
+}
 
 /** Stores a decoded property: one plain assignment per id. */
 function store(s: Seats, id: number, p: Property<never>): boolean {
@@ -51,7 +54,7 @@ function store(s: Seats, id: number, p: Property<never>): boolean {
   return false;
 }
 
-export const SeatsCapability = /*@__PURE__*/ defineCapability(0x0056, 'seats', properties, universalProperties, store);
+export const SeatsCapability = /*@__PURE__*/ defineCapability(0x0056, 'seats', properties, store);
 
 export type SeatsMessage = TypedStateMessage<'seats', Seats> | TypedRequestMessage<'seats'>;
 
@@ -79,4 +82,4 @@ const commands = (c: CommandBuilder): SeatsCommands => ({
 });
 
 /** Decode, encode and build commands for seats on its own; nested states still decode through the full registry. */
-export const Seats = /*@__PURE__*/ defineCapabilityApi<'seats', Seats, SeatsCommands>(SeatsCapability, FailureComponent, AvailabilityComponent, STATE_KEYS, commands);
+export const Seats = /*@__PURE__*/ defineCapabilityApi<'seats', Seats, SeatsCommands>(SeatsCapability, propertyComponents, STATE_KEYS, commands);

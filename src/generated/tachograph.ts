@@ -4,7 +4,7 @@
 import { type CommandBuilder, defineCapability, defineCapabilityApi, defineEnum, type PropertyCodec, type TypedRequestMessage, type TypedStateMessage } from '../runtime/index.js';
 import { Detected, DriverCardPresent, DriverTimeState, DriverWorkingState } from './custom-types.js';
 import { MeasuredSpeed } from './unit-types.js';
-import { AvailabilityComponent, FailureComponent, type Property, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
 
 /** tachograph.vehicle_overspeed (capabilities/tachograph.yml:72) */
 export const TachographVehicleOverspeed = /*@__PURE__*/ defineEnum('tachograph.vehicle_overspeed', { no_overspeed: 0x00, overspeed: 0x01 });
@@ -32,15 +32,18 @@ export interface Tachograph extends UniversalState {
   vehicleSpeed?: Property<MeasuredSpeed>;
 }
 
-const properties: PropertyCodec[] = [
-  { id: 0x01, name: 'drivers_working_states', key: 'driversWorkingStates', multiple: true, value: DriverWorkingState },
-  { id: 0x02, name: 'drivers_time_states', key: 'driversTimeStates', multiple: true, value: DriverTimeState },
-  { id: 0x03, name: 'drivers_cards_present', key: 'driversCardsPresent', multiple: true, value: DriverCardPresent },
-  { id: 0x04, name: 'vehicle_motion', key: 'vehicleMotion', multiple: false, value: Detected },
-  { id: 0x05, name: 'vehicle_overspeed', key: 'vehicleOverspeed', multiple: false, value: TachographVehicleOverspeed },
-  { id: 0x06, name: 'vehicle_direction', key: 'vehicleDirection', multiple: false, value: TachographVehicleDirection },
-  { id: 0x07, name: 'vehicle_speed', key: 'vehicleSpeed', multiple: false, value: MeasuredSpeed },
-];
+function properties(): PropertyCodec[] {
+  return [
+    { id: 0x01, name: 'drivers_working_states', key: 'driversWorkingStates', multiple: true, value: DriverWorkingState },
+    { id: 0x02, name: 'drivers_time_states', key: 'driversTimeStates', multiple: true, value: DriverTimeState },
+    { id: 0x03, name: 'drivers_cards_present', key: 'driversCardsPresent', multiple: true, value: DriverCardPresent },
+    { id: 0x04, name: 'vehicle_motion', key: 'vehicleMotion', multiple: false, value: Detected },
+    { id: 0x05, name: 'vehicle_overspeed', key: 'vehicleOverspeed', multiple: false, value: TachographVehicleOverspeed },
+    { id: 0x06, name: 'vehicle_direction', key: 'vehicleDirection', multiple: false, value: TachographVehicleDirection },
+    { id: 0x07, name: 'vehicle_speed', key: 'vehicleSpeed', multiple: false, value: MeasuredSpeed },
+    ...universalProperties(),
+  ];
+}
 
 /** Stores a decoded property: one plain assignment per id. */
 function store(s: Tachograph, id: number, p: Property<never>): boolean {
@@ -94,7 +97,7 @@ function store(s: Tachograph, id: number, p: Property<never>): boolean {
   return false;
 }
 
-export const TachographCapability = /*@__PURE__*/ defineCapability(0x0064, 'tachograph', properties, universalProperties, store);
+export const TachographCapability = /*@__PURE__*/ defineCapability(0x0064, 'tachograph', properties, store);
 
 export type TachographMessage = TypedStateMessage<'tachograph', Tachograph> | TypedRequestMessage<'tachograph'>;
 
@@ -122,4 +125,4 @@ const commands = (c: CommandBuilder): TachographCommands => ({
 });
 
 /** Decode, encode and build commands for tachograph on its own; nested states still decode through the full registry. */
-export const Tachograph = /*@__PURE__*/ defineCapabilityApi<'tachograph', Tachograph, TachographCommands>(TachographCapability, FailureComponent, AvailabilityComponent, STATE_KEYS, commands);
+export const Tachograph = /*@__PURE__*/ defineCapabilityApi<'tachograph', Tachograph, TachographCommands>(TachographCapability, propertyComponents, STATE_KEYS, commands);

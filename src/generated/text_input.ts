@@ -2,7 +2,7 @@
 // Regenerate with: auto-api gen --spec <dir> --out <dir>
 
 import { type CommandBuilder, defineCapability, defineCapabilityApi, type PropertyCodec, type SetterSpec, string, type TypedRequestMessage, type TypedStateMessage } from '../runtime/index.js';
-import { AvailabilityComponent, FailureComponent, type Property, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
 
 /** The properties of text_input (0x0044). */
 export interface TextInput extends UniversalState {
@@ -10,9 +10,12 @@ export interface TextInput extends UniversalState {
   text?: Property<string>;
 }
 
-const properties: PropertyCodec[] = [
-  { id: 0x01, name: 'text', key: 'text', multiple: false, value: string },
-];
+function properties(): PropertyCodec[] {
+  return [
+    { id: 0x01, name: 'text', key: 'text', multiple: false, value: string },
+    ...universalProperties(),
+  ];
+}
 
 /** Stores a decoded property: one plain assignment per id. */
 function store(s: TextInput, id: number, p: Property<never>): boolean {
@@ -45,7 +48,7 @@ function store(s: TextInput, id: number, p: Property<never>): boolean {
   return false;
 }
 
-export const TextInputCapability = /*@__PURE__*/ defineCapability(0x0044, 'text_input', properties, universalProperties, store);
+export const TextInputCapability = /*@__PURE__*/ defineCapability(0x0044, 'text_input', properties, store);
 
 export type TextInputMessage = TypedStateMessage<'text_input', TextInput> | TypedRequestMessage<'text_input'>;
 
@@ -66,4 +69,4 @@ const commands = (c: CommandBuilder): TextInputCommands => ({
 });
 
 /** Decode, encode and build commands for text_input on its own; nested states still decode through the full registry. */
-export const TextInput = /*@__PURE__*/ defineCapabilityApi<'text_input', TextInput, TextInputCommands>(TextInputCapability, FailureComponent, AvailabilityComponent, STATE_KEYS, commands);
+export const TextInput = /*@__PURE__*/ defineCapabilityApi<'text_input', TextInput, TextInputCommands>(TextInputCapability, propertyComponents, STATE_KEYS, commands);

@@ -3,7 +3,7 @@
 
 import { type CommandBuilder, defineCapability, defineCapabilityApi, defineEnum, type PropertyCodec, type SetterSpec, timestamp, type Timestamp, type TypedRequestMessage, type TypedStateMessage } from '../runtime/index.js';
 import { ActiveSelectedState, Triggered } from './custom-types.js';
-import { AvailabilityComponent, FailureComponent, type Property, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
 
 /** theft_alarm.status (capabilities/theft_alarm.yml:19) */
 export const TheftAlarmStatus = /*@__PURE__*/ defineEnum('theft_alarm.status', { unarmed: 0x00, armed: 0x01, triggered: 0x02 });
@@ -43,17 +43,20 @@ export interface TheftAlarm extends UniversalState {
   towProtectionTriggered?: Property<Triggered>;
 }
 
-const properties: PropertyCodec[] = [
-  { id: 0x01, name: 'status', key: 'status', multiple: false, value: TheftAlarmStatus },
-  { id: 0x02, name: 'interior_protection_status', key: 'interiorProtectionStatus', multiple: false, value: ActiveSelectedState },
-  { id: 0x03, name: 'tow_protection_status', key: 'towProtectionStatus', multiple: false, value: ActiveSelectedState },
-  { id: 0x04, name: 'last_warning_reason', key: 'lastWarningReason', multiple: false, value: TheftAlarmLastWarningReason },
-  { id: 0x05, name: 'last_event', key: 'lastEvent', multiple: false, value: timestamp },
-  { id: 0x06, name: 'last_event_level', key: 'lastEventLevel', multiple: false, value: TheftAlarmLastEventLevel },
-  { id: 0x07, name: 'event_type', key: 'eventType', multiple: false, value: TheftAlarmEventType },
-  { id: 0x08, name: 'interior_protection_triggered', key: 'interiorProtectionTriggered', multiple: false, value: Triggered },
-  { id: 0x09, name: 'tow_protection_triggered', key: 'towProtectionTriggered', multiple: false, value: Triggered },
-];
+function properties(): PropertyCodec[] {
+  return [
+    { id: 0x01, name: 'status', key: 'status', multiple: false, value: TheftAlarmStatus },
+    { id: 0x02, name: 'interior_protection_status', key: 'interiorProtectionStatus', multiple: false, value: ActiveSelectedState },
+    { id: 0x03, name: 'tow_protection_status', key: 'towProtectionStatus', multiple: false, value: ActiveSelectedState },
+    { id: 0x04, name: 'last_warning_reason', key: 'lastWarningReason', multiple: false, value: TheftAlarmLastWarningReason },
+    { id: 0x05, name: 'last_event', key: 'lastEvent', multiple: false, value: timestamp },
+    { id: 0x06, name: 'last_event_level', key: 'lastEventLevel', multiple: false, value: TheftAlarmLastEventLevel },
+    { id: 0x07, name: 'event_type', key: 'eventType', multiple: false, value: TheftAlarmEventType },
+    { id: 0x08, name: 'interior_protection_triggered', key: 'interiorProtectionTriggered', multiple: false, value: Triggered },
+    { id: 0x09, name: 'tow_protection_triggered', key: 'towProtectionTriggered', multiple: false, value: Triggered },
+    ...universalProperties(),
+  ];
+}
 
 /** Stores a decoded property: one plain assignment per id. */
 function store(s: TheftAlarm, id: number, p: Property<never>): boolean {
@@ -118,7 +121,7 @@ function store(s: TheftAlarm, id: number, p: Property<never>): boolean {
   return false;
 }
 
-export const TheftAlarmCapability = /*@__PURE__*/ defineCapability(0x0046, 'theft_alarm', properties, universalProperties, store);
+export const TheftAlarmCapability = /*@__PURE__*/ defineCapability(0x0046, 'theft_alarm', properties, store);
 
 export type TheftAlarmMessage = TypedStateMessage<'theft_alarm', TheftAlarm> | TypedRequestMessage<'theft_alarm'>;
 
@@ -151,4 +154,4 @@ const commands = (c: CommandBuilder): TheftAlarmCommands => ({
 });
 
 /** Decode, encode and build commands for theft_alarm on its own; nested states still decode through the full registry. */
-export const TheftAlarm = /*@__PURE__*/ defineCapabilityApi<'theft_alarm', TheftAlarm, TheftAlarmCommands>(TheftAlarmCapability, FailureComponent, AvailabilityComponent, STATE_KEYS, commands);
+export const TheftAlarm = /*@__PURE__*/ defineCapabilityApi<'theft_alarm', TheftAlarm, TheftAlarmCommands>(TheftAlarmCapability, propertyComponents, STATE_KEYS, commands);

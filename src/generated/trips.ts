@@ -4,7 +4,7 @@
 import { type CommandBuilder, defineCapability, defineCapabilityApi, defineEnum, type PropertyCodec, string, timestamp, type Timestamp, type TypedRequestMessage, type TypedStateMessage, uinteger } from '../runtime/index.js';
 import { AddressComponent, Coordinates, EcoDrivingThreshold } from './custom-types.js';
 import { MeasuredDuration, MeasuredEnergyEfficiency, MeasuredFuelEfficiency, MeasuredLength, MeasuredSpeed, MeasuredVolume } from './unit-types.js';
-import { AvailabilityComponent, FailureComponent, type Property, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
 
 const UInteger2 = /*@__PURE__*/ uinteger(2);
 
@@ -80,34 +80,37 @@ export interface Trips extends UniversalState {
   averageElectricConsumption?: Property<MeasuredEnergyEfficiency>;
 }
 
-const properties: PropertyCodec[] = [
-  { id: 0x01, name: 'type', key: 'type', multiple: false, value: TripsType },
-  { id: 0x02, name: 'driver_name', key: 'driverName', multiple: false, value: string },
-  { id: 0x03, name: 'description', key: 'description', multiple: false, value: string },
-  { id: 0x04, name: 'start_time', key: 'startTime', multiple: false, value: timestamp },
-  { id: 0x05, name: 'end_time', key: 'endTime', multiple: false, value: timestamp },
-  { id: 0x06, name: 'start_address', key: 'startAddress', multiple: false, value: string },
-  { id: 0x07, name: 'end_address', key: 'endAddress', multiple: false, value: string },
-  { id: 0x08, name: 'start_coordinates', key: 'startCoordinates', multiple: false, value: Coordinates },
-  { id: 0x09, name: 'end_coordinates', key: 'endCoordinates', multiple: false, value: Coordinates },
-  { id: 0x0a, name: 'start_odometer', key: 'startOdometer', multiple: false, value: MeasuredLength },
-  { id: 0x0b, name: 'end_odometer', key: 'endOdometer', multiple: false, value: MeasuredLength },
-  { id: 0x0c, name: 'average_fuel_consumption', key: 'averageFuelConsumption', multiple: false, value: MeasuredFuelEfficiency },
-  { id: 0x0d, name: 'distance', key: 'distance', multiple: false, value: MeasuredLength },
-  { id: 0x0e, name: 'start_address_components', key: 'startAddressComponents', multiple: true, value: AddressComponent },
-  { id: 0x0f, name: 'end_address_components', key: 'endAddressComponents', multiple: true, value: AddressComponent },
-  { id: 0x10, name: 'event', key: 'event', multiple: false, value: TripsEvent },
-  { id: 0x11, name: 'eco_level', key: 'ecoLevel', multiple: false, value: TripsEcoLevel },
-  { id: 0x12, name: 'thresholds', key: 'thresholds', multiple: true, value: EcoDrivingThreshold },
-  { id: 0x13, name: 'total_fuel_consumption', key: 'totalFuelConsumption', multiple: false, value: MeasuredVolume },
-  { id: 0x14, name: 'total_idle_fuel_consumption', key: 'totalIdleFuelConsumption', multiple: false, value: MeasuredVolume },
-  { id: 0x15, name: 'maximum_speed', key: 'maximumSpeed', multiple: false, value: MeasuredSpeed },
-  { id: 0x16, name: 'road_type', key: 'roadType', multiple: false, value: TripsRoadType },
-  { id: 0x17, name: 'braking_count', key: 'brakingCount', multiple: false, value: UInteger2 },
-  { id: 0x18, name: 'id', key: 'id', multiple: false, value: string },
-  { id: 0x19, name: 'duration', key: 'duration', multiple: false, value: MeasuredDuration },
-  { id: 0x1a, name: 'average_electric_consumption', key: 'averageElectricConsumption', multiple: false, value: MeasuredEnergyEfficiency },
-];
+function properties(): PropertyCodec[] {
+  return [
+    { id: 0x01, name: 'type', key: 'type', multiple: false, value: TripsType },
+    { id: 0x02, name: 'driver_name', key: 'driverName', multiple: false, value: string },
+    { id: 0x03, name: 'description', key: 'description', multiple: false, value: string },
+    { id: 0x04, name: 'start_time', key: 'startTime', multiple: false, value: timestamp },
+    { id: 0x05, name: 'end_time', key: 'endTime', multiple: false, value: timestamp },
+    { id: 0x06, name: 'start_address', key: 'startAddress', multiple: false, value: string },
+    { id: 0x07, name: 'end_address', key: 'endAddress', multiple: false, value: string },
+    { id: 0x08, name: 'start_coordinates', key: 'startCoordinates', multiple: false, value: Coordinates },
+    { id: 0x09, name: 'end_coordinates', key: 'endCoordinates', multiple: false, value: Coordinates },
+    { id: 0x0a, name: 'start_odometer', key: 'startOdometer', multiple: false, value: MeasuredLength },
+    { id: 0x0b, name: 'end_odometer', key: 'endOdometer', multiple: false, value: MeasuredLength },
+    { id: 0x0c, name: 'average_fuel_consumption', key: 'averageFuelConsumption', multiple: false, value: MeasuredFuelEfficiency },
+    { id: 0x0d, name: 'distance', key: 'distance', multiple: false, value: MeasuredLength },
+    { id: 0x0e, name: 'start_address_components', key: 'startAddressComponents', multiple: true, value: AddressComponent },
+    { id: 0x0f, name: 'end_address_components', key: 'endAddressComponents', multiple: true, value: AddressComponent },
+    { id: 0x10, name: 'event', key: 'event', multiple: false, value: TripsEvent },
+    { id: 0x11, name: 'eco_level', key: 'ecoLevel', multiple: false, value: TripsEcoLevel },
+    { id: 0x12, name: 'thresholds', key: 'thresholds', multiple: true, value: EcoDrivingThreshold },
+    { id: 0x13, name: 'total_fuel_consumption', key: 'totalFuelConsumption', multiple: false, value: MeasuredVolume },
+    { id: 0x14, name: 'total_idle_fuel_consumption', key: 'totalIdleFuelConsumption', multiple: false, value: MeasuredVolume },
+    { id: 0x15, name: 'maximum_speed', key: 'maximumSpeed', multiple: false, value: MeasuredSpeed },
+    { id: 0x16, name: 'road_type', key: 'roadType', multiple: false, value: TripsRoadType },
+    { id: 0x17, name: 'braking_count', key: 'brakingCount', multiple: false, value: UInteger2 },
+    { id: 0x18, name: 'id', key: 'id', multiple: false, value: string },
+    { id: 0x19, name: 'duration', key: 'duration', multiple: false, value: MeasuredDuration },
+    { id: 0x1a, name: 'average_electric_consumption', key: 'averageElectricConsumption', multiple: false, value: MeasuredEnergyEfficiency },
+    ...universalProperties(),
+  ];
+}
 
 /** Stores a decoded property: one plain assignment per id. */
 function store(s: Trips, id: number, p: Property<never>): boolean {
@@ -237,7 +240,7 @@ function store(s: Trips, id: number, p: Property<never>): boolean {
   return false;
 }
 
-export const TripsCapability = /*@__PURE__*/ defineCapability(0x006a, 'trips', properties, universalProperties, store);
+export const TripsCapability = /*@__PURE__*/ defineCapability(0x006a, 'trips', properties, store);
 
 export type TripsMessage = TypedStateMessage<'trips', Trips> | TypedRequestMessage<'trips'>;
 
@@ -253,4 +256,4 @@ const commands = (c: CommandBuilder): TripsCommands => ({
 });
 
 /** Decode, encode and build commands for trips on its own; nested states still decode through the full registry. */
-export const Trips = /*@__PURE__*/ defineCapabilityApi<'trips', Trips, TripsCommands>(TripsCapability, FailureComponent, AvailabilityComponent, STATE_KEYS, commands);
+export const Trips = /*@__PURE__*/ defineCapabilityApi<'trips', Trips, TripsCommands>(TripsCapability, propertyComponents, STATE_KEYS, commands);

@@ -3,7 +3,7 @@
 
 import { type AtLeastOne, type CommandBuilder, defineCapability, defineCapabilityApi, type PropertyCodec, type SetterSpec, type TypedRequestMessage, type TypedStateMessage } from '../runtime/index.js';
 import { LockSafety, LockState, Position } from './custom-types.js';
-import { AvailabilityComponent, FailureComponent, type Property, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
 
 /** The properties of trunk (0x0021). */
 export interface Trunk extends UniversalState {
@@ -15,11 +15,14 @@ export interface Trunk extends UniversalState {
   lockSafety?: Property<LockSafety>;
 }
 
-const properties: PropertyCodec[] = [
-  { id: 0x01, name: 'lock', key: 'lock', multiple: false, value: LockState },
-  { id: 0x02, name: 'position', key: 'position', multiple: false, value: Position },
-  { id: 0x03, name: 'lock_safety', key: 'lockSafety', multiple: false, value: LockSafety },
-];
+function properties(): PropertyCodec[] {
+  return [
+    { id: 0x01, name: 'lock', key: 'lock', multiple: false, value: LockState },
+    { id: 0x02, name: 'position', key: 'position', multiple: false, value: Position },
+    { id: 0x03, name: 'lock_safety', key: 'lockSafety', multiple: false, value: LockSafety },
+    ...universalProperties(),
+  ];
+}
 
 /** Stores a decoded property: one plain assignment per id. */
 function store(s: Trunk, id: number, p: Property<never>): boolean {
@@ -60,7 +63,7 @@ function store(s: Trunk, id: number, p: Property<never>): boolean {
   return false;
 }
 
-export const TrunkCapability = /*@__PURE__*/ defineCapability(0x0021, 'trunk', properties, universalProperties, store);
+export const TrunkCapability = /*@__PURE__*/ defineCapability(0x0021, 'trunk', properties, store);
 
 export type TrunkMessage = TypedStateMessage<'trunk', Trunk> | TypedRequestMessage<'trunk'>;
 
@@ -93,4 +96,4 @@ const commands = (c: CommandBuilder): TrunkCommands => ({
 });
 
 /** Decode, encode and build commands for trunk on its own; nested states still decode through the full registry. */
-export const Trunk = /*@__PURE__*/ defineCapabilityApi<'trunk', Trunk, TrunkCommands>(TrunkCapability, FailureComponent, AvailabilityComponent, STATE_KEYS, commands);
+export const Trunk = /*@__PURE__*/ defineCapabilityApi<'trunk', Trunk, TrunkCommands>(TrunkCapability, propertyComponents, STATE_KEYS, commands);

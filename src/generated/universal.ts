@@ -2,14 +2,17 @@
 // Regenerate with: auto-api gen --spec <dir> --out <dir>
 
 import { type CommandBuilder, defineCapability, defineCapabilityApi, type PropertyCodec, type TypedRequestMessage, type TypedStateMessage } from '../runtime/index.js';
-import { AvailabilityComponent, FailureComponent, type Property, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
 
 /** The properties of universal (0x0015). */
 export interface Universal extends UniversalState {
 }
 
-const properties: PropertyCodec[] = [
-];
+function properties(): PropertyCodec[] {
+  return [
+    ...universalProperties(),
+  ];
+}
 
 /** Stores a decoded property: one plain assignment per id. */
 function store(s: Universal, id: number, p: Property<never>): boolean {
@@ -38,7 +41,7 @@ function store(s: Universal, id: number, p: Property<never>): boolean {
   return false;
 }
 
-export const UniversalCapability = /*@__PURE__*/ defineCapability(0x0015, 'universal', properties, universalProperties, store);
+export const UniversalCapability = /*@__PURE__*/ defineCapability(0x0015, 'universal', properties, store);
 
 export type UniversalMessage = TypedStateMessage<'universal', Universal> | TypedRequestMessage<'universal'>;
 
@@ -60,4 +63,4 @@ const commands = (c: CommandBuilder): UniversalCommands => ({
 });
 
 /** Decode, encode and build commands for universal on its own; nested states still decode through the full registry. */
-export const Universal = /*@__PURE__*/ defineCapabilityApi<'universal', Universal, UniversalCommands>(UniversalCapability, FailureComponent, AvailabilityComponent, STATE_KEYS, commands);
+export const Universal = /*@__PURE__*/ defineCapabilityApi<'universal', Universal, UniversalCommands>(UniversalCapability, propertyComponents, STATE_KEYS, commands);

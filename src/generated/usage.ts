@@ -4,7 +4,7 @@
 import { type CommandBuilder, defineCapability, defineCapabilityApi, double, type PropertyCodec, timestamp, type Timestamp, type TypedRequestMessage, type TypedStateMessage } from '../runtime/index.js';
 import { AccelerationDuration, DistanceOverTime, DrivingModeActivationPeriod, DrivingModeEnergyConsumption, EnergyConsumption, EnergyConsumptionPercentage, Grade, TripMeter } from './custom-types.js';
 import { MeasuredDuration, MeasuredEnergy, MeasuredEnergyEfficiency, MeasuredFuelEfficiency, MeasuredLength, MeasuredPower, MeasuredSpeed, MeasuredVolume } from './unit-types.js';
-import { AvailabilityComponent, FailureComponent, type Property, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
 
 /** The properties of usage (0x0068). */
 export interface Usage extends UniversalState {
@@ -124,65 +124,68 @@ export interface Usage extends UniversalState {
   fuelConsumptionVolume?: Property<MeasuredVolume>;
 }
 
-const properties: PropertyCodec[] = [
-  { id: 0x01, name: 'average_weekly_distance', key: 'averageWeeklyDistance', multiple: false, value: MeasuredLength },
-  { id: 0x02, name: 'average_weekly_distance_long_run', key: 'averageWeeklyDistanceLongRun', multiple: false, value: MeasuredLength },
-  { id: 0x03, name: 'acceleration_evaluation', key: 'accelerationEvaluation', multiple: false, value: double },
-  { id: 0x04, name: 'driving_style_evaluation', key: 'drivingStyleEvaluation', multiple: false, value: double },
-  { id: 0x05, name: 'driving_modes_activation_periods', key: 'drivingModesActivationPeriods', multiple: true, value: DrivingModeActivationPeriod },
-  { id: 0x06, name: 'driving_modes_energy_consumptions', key: 'drivingModesEnergyConsumptions', multiple: true, value: DrivingModeEnergyConsumption },
-  { id: 0x07, name: 'last_trip_energy_consumption', key: 'lastTripEnergyConsumption', multiple: false, value: MeasuredEnergy },
-  { id: 0x08, name: 'last_trip_fuel_consumption', key: 'lastTripFuelConsumption', multiple: false, value: MeasuredVolume },
-  { id: 0x09, name: 'mileage_after_last_trip', key: 'mileageAfterLastTrip', multiple: false, value: MeasuredLength },
-  { id: 0x0a, name: 'last_trip_electric_portion', key: 'lastTripElectricPortion', multiple: false, value: double },
-  { id: 0x0b, name: 'last_trip_average_energy_recuperation', key: 'lastTripAverageEnergyRecuperation', multiple: false, value: MeasuredEnergyEfficiency },
-  { id: 0x0c, name: 'last_trip_battery_remaining', key: 'lastTripBatteryRemaining', multiple: false, value: double },
-  { id: 0x0d, name: 'last_trip_date', key: 'lastTripDate', multiple: false, value: timestamp },
-  { id: 0x0e, name: 'average_fuel_consumption', key: 'averageFuelConsumption', multiple: false, value: MeasuredFuelEfficiency },
-  { id: 0x0f, name: 'current_fuel_consumption', key: 'currentFuelConsumption', multiple: false, value: MeasuredFuelEfficiency },
-  { id: 0x10, name: 'odometer_after_last_trip', key: 'odometerAfterLastTrip', multiple: false, value: MeasuredLength },
-  { id: 0x11, name: 'safety_driving_score', key: 'safetyDrivingScore', multiple: false, value: double },
-  { id: 0x12, name: 'rapid_acceleration_grade', key: 'rapidAccelerationGrade', multiple: false, value: Grade },
-  { id: 0x13, name: 'rapid_deceleration_grade', key: 'rapidDecelerationGrade', multiple: false, value: Grade },
-  { id: 0x14, name: 'late_night_grade', key: 'lateNightGrade', multiple: false, value: Grade },
-  { id: 0x15, name: 'distance_over_time', key: 'distanceOverTime', multiple: false, value: DistanceOverTime },
-  { id: 0x16, name: 'electric_consumption_rate_since_start', key: 'electricConsumptionRateSinceStart', multiple: false, value: MeasuredEnergyEfficiency },
-  { id: 0x17, name: 'electric_consumption_rate_since_reset', key: 'electricConsumptionRateSinceReset', multiple: false, value: MeasuredEnergyEfficiency },
-  { id: 0x18, name: 'electric_distance_last_trip', key: 'electricDistanceLastTrip', multiple: false, value: MeasuredLength },
-  { id: 0x19, name: 'electric_distance_since_reset', key: 'electricDistanceSinceReset', multiple: false, value: MeasuredLength },
-  { id: 0x1a, name: 'electric_duration_last_trip', key: 'electricDurationLastTrip', multiple: false, value: MeasuredDuration },
-  { id: 0x1b, name: 'electric_duration_since_reset', key: 'electricDurationSinceReset', multiple: false, value: MeasuredDuration },
-  { id: 0x1c, name: 'fuel_consumption_rate_last_trip', key: 'fuelConsumptionRateLastTrip', multiple: false, value: MeasuredFuelEfficiency },
-  { id: 0x1d, name: 'fuel_consumption_rate_since_reset', key: 'fuelConsumptionRateSinceReset', multiple: false, value: MeasuredFuelEfficiency },
-  { id: 0x1e, name: 'average_speed_last_trip', key: 'averageSpeedLastTrip', multiple: false, value: MeasuredSpeed },
-  { id: 0x1f, name: 'average_speed_since_reset', key: 'averageSpeedSinceReset', multiple: false, value: MeasuredSpeed },
-  { id: 0x20, name: 'fuel_distance_last_trip', key: 'fuelDistanceLastTrip', multiple: false, value: MeasuredLength },
-  { id: 0x21, name: 'fuel_distance_since_reset', key: 'fuelDistanceSinceReset', multiple: false, value: MeasuredLength },
-  { id: 0x22, name: 'driving_duration_last_trip', key: 'drivingDurationLastTrip', multiple: false, value: MeasuredDuration },
-  { id: 0x23, name: 'driving_duration_since_reset', key: 'drivingDurationSinceReset', multiple: false, value: MeasuredDuration },
-  { id: 0x24, name: 'eco_score_total', key: 'ecoScoreTotal', multiple: false, value: double },
-  { id: 0x25, name: 'eco_score_free_wheel', key: 'ecoScoreFreeWheel', multiple: false, value: double },
-  { id: 0x26, name: 'eco_score_constant', key: 'ecoScoreConstant', multiple: false, value: double },
-  { id: 0x27, name: 'eco_score_bonus_range', key: 'ecoScoreBonusRange', multiple: false, value: MeasuredLength },
-  { id: 0x28, name: 'trip_meters', key: 'tripMeters', multiple: true, value: TripMeter },
-  { id: 0x29, name: 'electric_consumption_average', key: 'electricConsumptionAverage', multiple: false, value: MeasuredEnergyEfficiency },
-  { id: 0x2a, name: 'braking_evaluation', key: 'brakingEvaluation', multiple: false, value: double },
-  { id: 0x2b, name: 'average_speed', key: 'averageSpeed', multiple: false, value: MeasuredSpeed },
-  { id: 0x2c, name: 'recuperation_power', key: 'recuperationPower', multiple: false, value: MeasuredPower },
-  { id: 0x2d, name: 'acceleration_durations', key: 'accelerationDurations', multiple: true, value: AccelerationDuration },
-  { id: 0x2e, name: 'last_trip_battery_regenerated', key: 'lastTripBatteryRegenerated', multiple: false, value: double },
-  { id: 0x2f, name: 'energy_consumption_last_trip', key: 'energyConsumptionLastTrip', multiple: true, value: EnergyConsumption },
-  { id: 0x30, name: 'energy_consumption_since_reset', key: 'energyConsumptionSinceReset', multiple: true, value: EnergyConsumption },
-  { id: 0x31, name: 'energy_consumption_since_charging', key: 'energyConsumptionSinceCharging', multiple: true, value: EnergyConsumption },
-  { id: 0x32, name: 'energy_consumption_percentages_last_trip', key: 'energyConsumptionPercentagesLastTrip', multiple: true, value: EnergyConsumptionPercentage },
-  { id: 0x33, name: 'energy_consumption_percentages_since_reset', key: 'energyConsumptionPercentagesSinceReset', multiple: true, value: EnergyConsumptionPercentage },
-  { id: 0x34, name: 'energy_consumption_percentages_since_charging', key: 'energyConsumptionPercentagesSinceCharging', multiple: true, value: EnergyConsumptionPercentage },
-  { id: 0x35, name: 'average_speed_since_charging', key: 'averageSpeedSinceCharging', multiple: false, value: MeasuredSpeed },
-  { id: 0x36, name: 'fuel_consumption_rate_since_start', key: 'fuelConsumptionRateSinceStart', multiple: false, value: MeasuredFuelEfficiency },
-  { id: 0x37, name: 'fuel_consumption_rate_since_refuel', key: 'fuelConsumptionRateSinceRefuel', multiple: false, value: MeasuredFuelEfficiency },
-  { id: 0x38, name: 'energy_consumption_rate_since_charging', key: 'energyConsumptionRateSinceCharging', multiple: false, value: MeasuredEnergyEfficiency },
-  { id: 0x39, name: 'fuel_consumption_volume', key: 'fuelConsumptionVolume', multiple: false, value: MeasuredVolume },
-];
+function properties(): PropertyCodec[] {
+  return [
+    { id: 0x01, name: 'average_weekly_distance', key: 'averageWeeklyDistance', multiple: false, value: MeasuredLength },
+    { id: 0x02, name: 'average_weekly_distance_long_run', key: 'averageWeeklyDistanceLongRun', multiple: false, value: MeasuredLength },
+    { id: 0x03, name: 'acceleration_evaluation', key: 'accelerationEvaluation', multiple: false, value: double },
+    { id: 0x04, name: 'driving_style_evaluation', key: 'drivingStyleEvaluation', multiple: false, value: double },
+    { id: 0x05, name: 'driving_modes_activation_periods', key: 'drivingModesActivationPeriods', multiple: true, value: DrivingModeActivationPeriod },
+    { id: 0x06, name: 'driving_modes_energy_consumptions', key: 'drivingModesEnergyConsumptions', multiple: true, value: DrivingModeEnergyConsumption },
+    { id: 0x07, name: 'last_trip_energy_consumption', key: 'lastTripEnergyConsumption', multiple: false, value: MeasuredEnergy },
+    { id: 0x08, name: 'last_trip_fuel_consumption', key: 'lastTripFuelConsumption', multiple: false, value: MeasuredVolume },
+    { id: 0x09, name: 'mileage_after_last_trip', key: 'mileageAfterLastTrip', multiple: false, value: MeasuredLength },
+    { id: 0x0a, name: 'last_trip_electric_portion', key: 'lastTripElectricPortion', multiple: false, value: double },
+    { id: 0x0b, name: 'last_trip_average_energy_recuperation', key: 'lastTripAverageEnergyRecuperation', multiple: false, value: MeasuredEnergyEfficiency },
+    { id: 0x0c, name: 'last_trip_battery_remaining', key: 'lastTripBatteryRemaining', multiple: false, value: double },
+    { id: 0x0d, name: 'last_trip_date', key: 'lastTripDate', multiple: false, value: timestamp },
+    { id: 0x0e, name: 'average_fuel_consumption', key: 'averageFuelConsumption', multiple: false, value: MeasuredFuelEfficiency },
+    { id: 0x0f, name: 'current_fuel_consumption', key: 'currentFuelConsumption', multiple: false, value: MeasuredFuelEfficiency },
+    { id: 0x10, name: 'odometer_after_last_trip', key: 'odometerAfterLastTrip', multiple: false, value: MeasuredLength },
+    { id: 0x11, name: 'safety_driving_score', key: 'safetyDrivingScore', multiple: false, value: double },
+    { id: 0x12, name: 'rapid_acceleration_grade', key: 'rapidAccelerationGrade', multiple: false, value: Grade },
+    { id: 0x13, name: 'rapid_deceleration_grade', key: 'rapidDecelerationGrade', multiple: false, value: Grade },
+    { id: 0x14, name: 'late_night_grade', key: 'lateNightGrade', multiple: false, value: Grade },
+    { id: 0x15, name: 'distance_over_time', key: 'distanceOverTime', multiple: false, value: DistanceOverTime },
+    { id: 0x16, name: 'electric_consumption_rate_since_start', key: 'electricConsumptionRateSinceStart', multiple: false, value: MeasuredEnergyEfficiency },
+    { id: 0x17, name: 'electric_consumption_rate_since_reset', key: 'electricConsumptionRateSinceReset', multiple: false, value: MeasuredEnergyEfficiency },
+    { id: 0x18, name: 'electric_distance_last_trip', key: 'electricDistanceLastTrip', multiple: false, value: MeasuredLength },
+    { id: 0x19, name: 'electric_distance_since_reset', key: 'electricDistanceSinceReset', multiple: false, value: MeasuredLength },
+    { id: 0x1a, name: 'electric_duration_last_trip', key: 'electricDurationLastTrip', multiple: false, value: MeasuredDuration },
+    { id: 0x1b, name: 'electric_duration_since_reset', key: 'electricDurationSinceReset', multiple: false, value: MeasuredDuration },
+    { id: 0x1c, name: 'fuel_consumption_rate_last_trip', key: 'fuelConsumptionRateLastTrip', multiple: false, value: MeasuredFuelEfficiency },
+    { id: 0x1d, name: 'fuel_consumption_rate_since_reset', key: 'fuelConsumptionRateSinceReset', multiple: false, value: MeasuredFuelEfficiency },
+    { id: 0x1e, name: 'average_speed_last_trip', key: 'averageSpeedLastTrip', multiple: false, value: MeasuredSpeed },
+    { id: 0x1f, name: 'average_speed_since_reset', key: 'averageSpeedSinceReset', multiple: false, value: MeasuredSpeed },
+    { id: 0x20, name: 'fuel_distance_last_trip', key: 'fuelDistanceLastTrip', multiple: false, value: MeasuredLength },
+    { id: 0x21, name: 'fuel_distance_since_reset', key: 'fuelDistanceSinceReset', multiple: false, value: MeasuredLength },
+    { id: 0x22, name: 'driving_duration_last_trip', key: 'drivingDurationLastTrip', multiple: false, value: MeasuredDuration },
+    { id: 0x23, name: 'driving_duration_since_reset', key: 'drivingDurationSinceReset', multiple: false, value: MeasuredDuration },
+    { id: 0x24, name: 'eco_score_total', key: 'ecoScoreTotal', multiple: false, value: double },
+    { id: 0x25, name: 'eco_score_free_wheel', key: 'ecoScoreFreeWheel', multiple: false, value: double },
+    { id: 0x26, name: 'eco_score_constant', key: 'ecoScoreConstant', multiple: false, value: double },
+    { id: 0x27, name: 'eco_score_bonus_range', key: 'ecoScoreBonusRange', multiple: false, value: MeasuredLength },
+    { id: 0x28, name: 'trip_meters', key: 'tripMeters', multiple: true, value: TripMeter },
+    { id: 0x29, name: 'electric_consumption_average', key: 'electricConsumptionAverage', multiple: false, value: MeasuredEnergyEfficiency },
+    { id: 0x2a, name: 'braking_evaluation', key: 'brakingEvaluation', multiple: false, value: double },
+    { id: 0x2b, name: 'average_speed', key: 'averageSpeed', multiple: false, value: MeasuredSpeed },
+    { id: 0x2c, name: 'recuperation_power', key: 'recuperationPower', multiple: false, value: MeasuredPower },
+    { id: 0x2d, name: 'acceleration_durations', key: 'accelerationDurations', multiple: true, value: AccelerationDuration },
+    { id: 0x2e, name: 'last_trip_battery_regenerated', key: 'lastTripBatteryRegenerated', multiple: false, value: double },
+    { id: 0x2f, name: 'energy_consumption_last_trip', key: 'energyConsumptionLastTrip', multiple: true, value: EnergyConsumption },
+    { id: 0x30, name: 'energy_consumption_since_reset', key: 'energyConsumptionSinceReset', multiple: true, value: EnergyConsumption },
+    { id: 0x31, name: 'energy_consumption_since_charging', key: 'energyConsumptionSinceCharging', multiple: true, value: EnergyConsumption },
+    { id: 0x32, name: 'energy_consumption_percentages_last_trip', key: 'energyConsumptionPercentagesLastTrip', multiple: true, value: EnergyConsumptionPercentage },
+    { id: 0x33, name: 'energy_consumption_percentages_since_reset', key: 'energyConsumptionPercentagesSinceReset', multiple: true, value: EnergyConsumptionPercentage },
+    { id: 0x34, name: 'energy_consumption_percentages_since_charging', key: 'energyConsumptionPercentagesSinceCharging', multiple: true, value: EnergyConsumptionPercentage },
+    { id: 0x35, name: 'average_speed_since_charging', key: 'averageSpeedSinceCharging', multiple: false, value: MeasuredSpeed },
+    { id: 0x36, name: 'fuel_consumption_rate_since_start', key: 'fuelConsumptionRateSinceStart', multiple: false, value: MeasuredFuelEfficiency },
+    { id: 0x37, name: 'fuel_consumption_rate_since_refuel', key: 'fuelConsumptionRateSinceRefuel', multiple: false, value: MeasuredFuelEfficiency },
+    { id: 0x38, name: 'energy_consumption_rate_since_charging', key: 'energyConsumptionRateSinceCharging', multiple: false, value: MeasuredEnergyEfficiency },
+    { id: 0x39, name: 'fuel_consumption_volume', key: 'fuelConsumptionVolume', multiple: false, value: MeasuredVolume },
+    ...universalProperties(),
+  ];
+}
 
 /** Stores a decoded property: one plain assignment per id. */
 function store(s: Usage, id: number, p: Property<never>): boolean {
@@ -429,7 +432,7 @@ function store(s: Usage, id: number, p: Property<never>): boolean {
   return false;
 }
 
-export const UsageCapability = /*@__PURE__*/ defineCapability(0x0068, 'usage', properties, universalProperties, store);
+export const UsageCapability = /*@__PURE__*/ defineCapability(0x0068, 'usage', properties, store);
 
 export type UsageMessage = TypedStateMessage<'usage', Usage> | TypedRequestMessage<'usage'>;
 
@@ -457,4 +460,4 @@ const commands = (c: CommandBuilder): UsageCommands => ({
 });
 
 /** Decode, encode and build commands for usage on its own; nested states still decode through the full registry. */
-export const Usage = /*@__PURE__*/ defineCapabilityApi<'usage', Usage, UsageCommands>(UsageCapability, FailureComponent, AvailabilityComponent, STATE_KEYS, commands);
+export const Usage = /*@__PURE__*/ defineCapabilityApi<'usage', Usage, UsageCommands>(UsageCapability, propertyComponents, STATE_KEYS, commands);

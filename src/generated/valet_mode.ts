@@ -3,7 +3,7 @@
 
 import { type CommandBuilder, defineCapability, defineCapabilityApi, type PropertyCodec, type SetterSpec, type TypedRequestMessage, type TypedStateMessage } from '../runtime/index.js';
 import { ActiveState } from './custom-types.js';
-import { AvailabilityComponent, FailureComponent, type Property, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
 
 /** The properties of valet_mode (0x0028). */
 export interface ValetMode extends UniversalState {
@@ -11,9 +11,12 @@ export interface ValetMode extends UniversalState {
   status?: Property<ActiveState>;
 }
 
-const properties: PropertyCodec[] = [
-  { id: 0x01, name: 'status', key: 'status', multiple: false, value: ActiveState },
-];
+function properties(): PropertyCodec[] {
+  return [
+    { id: 0x01, name: 'status', key: 'status', multiple: false, value: ActiveState },
+    ...universalProperties(),
+  ];
+}
 
 /** Stores a decoded property: one plain assignment per id. */
 function store(s: ValetMode, id: number, p: Property<never>): boolean {
@@ -46,7 +49,7 @@ function store(s: ValetMode, id: number, p: Property<never>): boolean {
   return false;
 }
 
-export const ValetModeCapability = /*@__PURE__*/ defineCapability(0x0028, 'valet_mode', properties, universalProperties, store);
+export const ValetModeCapability = /*@__PURE__*/ defineCapability(0x0028, 'valet_mode', properties, store);
 
 export type ValetModeMessage = TypedStateMessage<'valet_mode', ValetMode> | TypedRequestMessage<'valet_mode'>;
 
@@ -73,4 +76,4 @@ const commands = (c: CommandBuilder): ValetModeCommands => ({
 });
 
 /** Decode, encode and build commands for valet_mode on its own; nested states still decode through the full registry. */
-export const ValetMode = /*@__PURE__*/ defineCapabilityApi<'valet_mode', ValetMode, ValetModeCommands>(ValetModeCapability, FailureComponent, AvailabilityComponent, STATE_KEYS, commands);
+export const ValetMode = /*@__PURE__*/ defineCapabilityApi<'valet_mode', ValetMode, ValetModeCommands>(ValetModeCapability, propertyComponents, STATE_KEYS, commands);

@@ -4,7 +4,7 @@
 import { type CommandBuilder, defineCapability, defineCapabilityApi, defineEnum, type PropertyCodec, string, timestamp, type Timestamp, type TypedRequestMessage, type TypedStateMessage, uinteger } from '../runtime/index.js';
 import { EngineType } from './custom-types.js';
 import { MeasuredMass, MeasuredPower, MeasuredTorque, MeasuredVolume } from './unit-types.js';
-import { AvailabilityComponent, FailureComponent, type Property, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
 
 const UInteger1 = /*@__PURE__*/ uinteger(1);
 const UInteger2 = /*@__PURE__*/ uinteger(2);
@@ -103,39 +103,42 @@ export interface VehicleInformation extends UniversalState {
   vehicleMass?: Property<MeasuredMass>;
 }
 
-const properties: PropertyCodec[] = [
-  { id: 0x02, name: 'powertrain', key: 'powertrain', multiple: false, value: EngineType },
-  { id: 0x03, name: 'model_name', key: 'modelName', multiple: false, value: string },
-  { id: 0x04, name: 'name', key: 'name', multiple: false, value: string },
-  { id: 0x05, name: 'license_plate', key: 'licensePlate', multiple: false, value: string },
-  { id: 0x06, name: 'sales_designation', key: 'salesDesignation', multiple: false, value: string },
-  { id: 0x07, name: 'model_year', key: 'modelYear', multiple: false, value: UInteger2 },
-  { id: 0x08, name: 'colour_name', key: 'colourName', multiple: false, value: string },
-  { id: 0x09, name: 'power_in_kw', key: 'powerInKW', multiple: false, value: MeasuredPower },
-  { id: 0x0a, name: 'number_of_doors', key: 'numberOfDoors', multiple: false, value: UInteger1 },
-  { id: 0x0b, name: 'number_of_seats', key: 'numberOfSeats', multiple: false, value: UInteger1 },
-  { id: 0x0c, name: 'engine_volume', key: 'engineVolume', multiple: false, value: MeasuredVolume },
-  { id: 0x0d, name: 'engine_max_torque', key: 'engineMaxTorque', multiple: false, value: MeasuredTorque },
-  { id: 0x0e, name: 'gearbox', key: 'gearbox', multiple: false, value: VehicleInformationGearbox },
-  { id: 0x0f, name: 'display_unit', key: 'displayUnit', multiple: false, value: VehicleInformationDisplayUnit },
-  { id: 0x10, name: 'driver_seat_location', key: 'driverSeatLocation', multiple: false, value: VehicleInformationDriverSeatLocation },
-  { id: 0x11, name: 'equipments', key: 'equipments', multiple: true, value: string },
-  { id: 0x13, name: 'power', key: 'power', multiple: false, value: MeasuredPower },
-  { id: 0x14, name: 'language', key: 'language', multiple: false, value: string },
-  { id: 0x15, name: 'timeformat', key: 'timeformat', multiple: false, value: VehicleInformationTimeformat },
-  { id: 0x16, name: 'drive', key: 'drive', multiple: false, value: VehicleInformationDrive },
-  { id: 0x17, name: 'powertrain_secondary', key: 'powertrainSecondary', multiple: false, value: EngineType },
-  { id: 0x18, name: 'fuel_tank_capacity', key: 'fuelTankCapacity', multiple: false, value: MeasuredVolume },
-  { id: 0x19, name: 'build_date', key: 'buildDate', multiple: false, value: timestamp },
-  { id: 0x1a, name: 'country_code', key: 'countryCode', multiple: false, value: string },
-  { id: 0x1b, name: 'model_key', key: 'modelKey', multiple: false, value: string },
-  { id: 0x1c, name: 'data_quality', key: 'dataQuality', multiple: false, value: VehicleInformationDataQuality },
-  { id: 0x1d, name: 'extra_equipment_codes', key: 'extraEquipmentCodes', multiple: true, value: string },
-  { id: 0x1e, name: 'series', key: 'series', multiple: false, value: string },
-  { id: 0x1f, name: 'last_data_transfer_date', key: 'lastDataTransferDate', multiple: false, value: timestamp },
-  { id: 0x20, name: 'time_zone', key: 'timeZone', multiple: false, value: VehicleInformationTimeZone },
-  { id: 0x21, name: 'vehicle_mass', key: 'vehicleMass', multiple: false, value: MeasuredMass },
-];
+function properties(): PropertyCodec[] {
+  return [
+    { id: 0x02, name: 'powertrain', key: 'powertrain', multiple: false, value: EngineType },
+    { id: 0x03, name: 'model_name', key: 'modelName', multiple: false, value: string },
+    { id: 0x04, name: 'name', key: 'name', multiple: false, value: string },
+    { id: 0x05, name: 'license_plate', key: 'licensePlate', multiple: false, value: string },
+    { id: 0x06, name: 'sales_designation', key: 'salesDesignation', multiple: false, value: string },
+    { id: 0x07, name: 'model_year', key: 'modelYear', multiple: false, value: UInteger2 },
+    { id: 0x08, name: 'colour_name', key: 'colourName', multiple: false, value: string },
+    { id: 0x09, name: 'power_in_kw', key: 'powerInKW', multiple: false, value: MeasuredPower },
+    { id: 0x0a, name: 'number_of_doors', key: 'numberOfDoors', multiple: false, value: UInteger1 },
+    { id: 0x0b, name: 'number_of_seats', key: 'numberOfSeats', multiple: false, value: UInteger1 },
+    { id: 0x0c, name: 'engine_volume', key: 'engineVolume', multiple: false, value: MeasuredVolume },
+    { id: 0x0d, name: 'engine_max_torque', key: 'engineMaxTorque', multiple: false, value: MeasuredTorque },
+    { id: 0x0e, name: 'gearbox', key: 'gearbox', multiple: false, value: VehicleInformationGearbox },
+    { id: 0x0f, name: 'display_unit', key: 'displayUnit', multiple: false, value: VehicleInformationDisplayUnit },
+    { id: 0x10, name: 'driver_seat_location', key: 'driverSeatLocation', multiple: false, value: VehicleInformationDriverSeatLocation },
+    { id: 0x11, name: 'equipments', key: 'equipments', multiple: true, value: string },
+    { id: 0x13, name: 'power', key: 'power', multiple: false, value: MeasuredPower },
+    { id: 0x14, name: 'language', key: 'language', multiple: false, value: string },
+    { id: 0x15, name: 'timeformat', key: 'timeformat', multiple: false, value: VehicleInformationTimeformat },
+    { id: 0x16, name: 'drive', key: 'drive', multiple: false, value: VehicleInformationDrive },
+    { id: 0x17, name: 'powertrain_secondary', key: 'powertrainSecondary', multiple: false, value: EngineType },
+    { id: 0x18, name: 'fuel_tank_capacity', key: 'fuelTankCapacity', multiple: false, value: MeasuredVolume },
+    { id: 0x19, name: 'build_date', key: 'buildDate', multiple: false, value: timestamp },
+    { id: 0x1a, name: 'country_code', key: 'countryCode', multiple: false, value: string },
+    { id: 0x1b, name: 'model_key', key: 'modelKey', multiple: false, value: string },
+    { id: 0x1c, name: 'data_quality', key: 'dataQuality', multiple: false, value: VehicleInformationDataQuality },
+    { id: 0x1d, name: 'extra_equipment_codes', key: 'extraEquipmentCodes', multiple: true, value: string },
+    { id: 0x1e, name: 'series', key: 'series', multiple: false, value: string },
+    { id: 0x1f, name: 'last_data_transfer_date', key: 'lastDataTransferDate', multiple: false, value: timestamp },
+    { id: 0x20, name: 'time_zone', key: 'timeZone', multiple: false, value: VehicleInformationTimeZone },
+    { id: 0x21, name: 'vehicle_mass', key: 'vehicleMass', multiple: false, value: MeasuredMass },
+    ...universalProperties(),
+  ];
+}
 
 /** Stores a decoded property: one plain assignment per id. */
 function store(s: VehicleInformation, id: number, p: Property<never>): boolean {
@@ -286,7 +289,7 @@ function store(s: VehicleInformation, id: number, p: Property<never>): boolean {
   return false;
 }
 
-export const VehicleInformationCapability = /*@__PURE__*/ defineCapability(0x0014, 'vehicle_information', properties, universalProperties, store);
+export const VehicleInformationCapability = /*@__PURE__*/ defineCapability(0x0014, 'vehicle_information', properties, store);
 
 export type VehicleInformationMessage = TypedStateMessage<'vehicle_information', VehicleInformation> | TypedRequestMessage<'vehicle_information'>;
 
@@ -308,4 +311,4 @@ const commands = (c: CommandBuilder): VehicleInformationCommands => ({
 });
 
 /** Decode, encode and build commands for vehicle_information on its own; nested states still decode through the full registry. */
-export const VehicleInformation = /*@__PURE__*/ defineCapabilityApi<'vehicle_information', VehicleInformation, VehicleInformationCommands>(VehicleInformationCapability, FailureComponent, AvailabilityComponent, STATE_KEYS, commands);
+export const VehicleInformation = /*@__PURE__*/ defineCapabilityApi<'vehicle_information', VehicleInformation, VehicleInformationCommands>(VehicleInformationCapability, propertyComponents, STATE_KEYS, commands);

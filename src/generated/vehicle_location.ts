@@ -4,7 +4,7 @@
 import { type CommandBuilder, defineCapability, defineCapabilityApi, defineEnum, double, type PropertyCodec, type TypedRequestMessage, type TypedStateMessage } from '../runtime/index.js';
 import { Coordinates } from './custom-types.js';
 import { MeasuredAngle, MeasuredLength } from './unit-types.js';
-import { AvailabilityComponent, FailureComponent, type Property, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
 
 /** vehicle_location.gps_source (capabilities/vehicle_location.yml:58) */
 export const VehicleLocationGpsSource = /*@__PURE__*/ defineEnum('vehicle_location.gps_source', { dead_reckoning: 0x00, real: 0x01, none: 0x02 });
@@ -28,15 +28,18 @@ export interface VehicleLocation extends UniversalState {
   fuzzyCoordinates?: Property<Coordinates>;
 }
 
-const properties: PropertyCodec[] = [
-  { id: 0x04, name: 'coordinates', key: 'coordinates', multiple: false, value: Coordinates },
-  { id: 0x05, name: 'heading', key: 'heading', multiple: false, value: MeasuredAngle },
-  { id: 0x06, name: 'altitude', key: 'altitude', multiple: false, value: MeasuredLength },
-  { id: 0x07, name: 'precision', key: 'precision', multiple: false, value: MeasuredLength },
-  { id: 0x08, name: 'gps_source', key: 'gpsSource', multiple: false, value: VehicleLocationGpsSource },
-  { id: 0x09, name: 'gps_signal_strength', key: 'gpsSignalStrength', multiple: false, value: double },
-  { id: 0x0a, name: 'fuzzy_coordinates', key: 'fuzzyCoordinates', multiple: false, value: Coordinates },
-];
+function properties(): PropertyCodec[] {
+  return [
+    { id: 0x04, name: 'coordinates', key: 'coordinates', multiple: false, value: Coordinates },
+    { id: 0x05, name: 'heading', key: 'heading', multiple: false, value: MeasuredAngle },
+    { id: 0x06, name: 'altitude', key: 'altitude', multiple: false, value: MeasuredLength },
+    { id: 0x07, name: 'precision', key: 'precision', multiple: false, value: MeasuredLength },
+    { id: 0x08, name: 'gps_source', key: 'gpsSource', multiple: false, value: VehicleLocationGpsSource },
+    { id: 0x09, name: 'gps_signal_strength', key: 'gpsSignalStrength', multiple: false, value: double },
+    { id: 0x0a, name: 'fuzzy_coordinates', key: 'fuzzyCoordinates', multiple: false, value: Coordinates },
+    ...universalProperties(),
+  ];
+}
 
 /** Stores a decoded property: one plain assignment per id. */
 function store(s: VehicleLocation, id: number, p: Property<never>): boolean {
@@ -93,7 +96,7 @@ function store(s: VehicleLocation, id: number, p: Property<never>): boolean {
   return false;
 }
 
-export const VehicleLocationCapability = /*@__PURE__*/ defineCapability(0x0030, 'vehicle_location', properties, universalProperties, store);
+export const VehicleLocationCapability = /*@__PURE__*/ defineCapability(0x0030, 'vehicle_location', properties, store);
 
 export type VehicleLocationMessage = TypedStateMessage<'vehicle_location', VehicleLocation> | TypedRequestMessage<'vehicle_location'>;
 
@@ -121,4 +124,4 @@ const commands = (c: CommandBuilder): VehicleLocationCommands => ({
 });
 
 /** Decode, encode and build commands for vehicle_location on its own; nested states still decode through the full registry. */
-export const VehicleLocation = /*@__PURE__*/ defineCapabilityApi<'vehicle_location', VehicleLocation, VehicleLocationCommands>(VehicleLocationCapability, FailureComponent, AvailabilityComponent, STATE_KEYS, commands);
+export const VehicleLocation = /*@__PURE__*/ defineCapabilityApi<'vehicle_location', VehicleLocation, VehicleLocationCommands>(VehicleLocationCapability, propertyComponents, STATE_KEYS, commands);

@@ -3,7 +3,7 @@
 
 import { type CommandBuilder, defineCapability, defineCapabilityApi, type Message, type PropertyCodec, type TypedRequestMessage, type TypedStateMessage } from '../runtime/index.js';
 import { CapabilityState } from './capability-state.js';
-import { AvailabilityComponent, FailureComponent, type Property, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
 
 /** The properties of vehicle_status (0x0011). */
 export interface VehicleStatus extends UniversalState {
@@ -11,9 +11,12 @@ export interface VehicleStatus extends UniversalState {
   states?: Property<Message>[];
 }
 
-const properties: PropertyCodec[] = [
-  { id: 0x99, name: 'states', key: 'states', multiple: true, value: CapabilityState },
-];
+function properties(): PropertyCodec[] {
+  return [
+    { id: 0x99, name: 'states', key: 'states', multiple: true, value: CapabilityState },
+    ...universalProperties(),
+  ];
+}
 
 /** Stores a decoded property: one plain assignment per id. */
 function store(s: VehicleStatus, id: number, p: Property<never>): boolean {
@@ -45,7 +48,7 @@ function store(s: VehicleStatus, id: number, p: Property<never>): boolean {
   return false;
 }
 
-export const VehicleStatusCapability = /*@__PURE__*/ defineCapability(0x0011, 'vehicle_status', properties, universalProperties, store);
+export const VehicleStatusCapability = /*@__PURE__*/ defineCapability(0x0011, 'vehicle_status', properties, store);
 
 export type VehicleStatusMessage = TypedStateMessage<'vehicle_status', VehicleStatus> | TypedRequestMessage<'vehicle_status'>;
 
@@ -67,4 +70,4 @@ const commands = (c: CommandBuilder): VehicleStatusCommands => ({
 });
 
 /** Decode, encode and build commands for vehicle_status on its own; nested states still decode through the full registry. */
-export const VehicleStatus = /*@__PURE__*/ defineCapabilityApi<'vehicle_status', VehicleStatus, VehicleStatusCommands>(VehicleStatusCapability, FailureComponent, AvailabilityComponent, STATE_KEYS, commands);
+export const VehicleStatus = /*@__PURE__*/ defineCapabilityApi<'vehicle_status', VehicleStatus, VehicleStatusCommands>(VehicleStatusCapability, propertyComponents, STATE_KEYS, commands);

@@ -3,7 +3,7 @@
 
 import { type CommandBuilder, defineCapability, defineCapabilityApi, type PropertyCodec, type TypedRequestMessage, type TypedStateMessage } from '../runtime/index.js';
 import { Time } from './custom-types.js';
-import { AvailabilityComponent, FailureComponent, type Property, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
 
 /** The properties of vehicle_time (0x0050). */
 export interface VehicleTime extends UniversalState {
@@ -11,9 +11,12 @@ export interface VehicleTime extends UniversalState {
   vehicleTime?: Property<Time>;
 }
 
-const properties: PropertyCodec[] = [
-  { id: 0x01, name: 'vehicle_time', key: 'vehicleTime', multiple: false, value: Time },
-];
+function properties(): PropertyCodec[] {
+  return [
+    { id: 0x01, name: 'vehicle_time', key: 'vehicleTime', multiple: false, value: Time },
+    ...universalProperties(),
+  ];
+}
 
 /** Stores a decoded property: one plain assignment per id. */
 function store(s: VehicleTime, id: number, p: Property<never>): boolean {
@@ -46,7 +49,7 @@ function store(s: VehicleTime, id: number, p: Property<never>): boolean {
   return false;
 }
 
-export const VehicleTimeCapability = /*@__PURE__*/ defineCapability(0x0050, 'vehicle_time', properties, universalProperties, store);
+export const VehicleTimeCapability = /*@__PURE__*/ defineCapability(0x0050, 'vehicle_time', properties, store);
 
 export type VehicleTimeMessage = TypedStateMessage<'vehicle_time', VehicleTime> | TypedRequestMessage<'vehicle_time'>;
 
@@ -68,4 +71,4 @@ const commands = (c: CommandBuilder): VehicleTimeCommands => ({
 });
 
 /** Decode, encode and build commands for vehicle_time on its own; nested states still decode through the full registry. */
-export const VehicleTime = /*@__PURE__*/ defineCapabilityApi<'vehicle_time', VehicleTime, VehicleTimeCommands>(VehicleTimeCapability, FailureComponent, AvailabilityComponent, STATE_KEYS, commands);
+export const VehicleTime = /*@__PURE__*/ defineCapabilityApi<'vehicle_time', VehicleTime, VehicleTimeCommands>(VehicleTimeCapability, propertyComponents, STATE_KEYS, commands);

@@ -3,7 +3,7 @@
 
 import { type CommandBuilder, defineCapability, defineCapabilityApi, defineEnum, type PropertyCodec, type SetterSpec, string, type TypedRequestMessage, type TypedStateMessage } from '../runtime/index.js';
 import { MeasuredDuration } from './unit-types.js';
-import { AvailabilityComponent, FailureComponent, type Property, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
 
 /** video_handover.screen (capabilities/video_handover.yml:39) */
 export const VideoHandoverScreen = /*@__PURE__*/ defineEnum('video_handover.screen', { front: 0x00, rear: 0x01 });
@@ -21,12 +21,15 @@ export interface VideoHandover extends UniversalState {
   startingTime?: Property<MeasuredDuration>;
 }
 
-const properties: PropertyCodec[] = [
-  { id: 0x01, name: 'url', key: 'url', multiple: false, value: string },
-  { id: 0x02, name: 'starting_second', key: 'startingSecond', multiple: false, value: MeasuredDuration },
-  { id: 0x03, name: 'screen', key: 'screen', multiple: false, value: VideoHandoverScreen },
-  { id: 0x04, name: 'starting_time', key: 'startingTime', multiple: false, value: MeasuredDuration },
-];
+function properties(): PropertyCodec[] {
+  return [
+    { id: 0x01, name: 'url', key: 'url', multiple: false, value: string },
+    { id: 0x02, name: 'starting_second', key: 'startingSecond', multiple: false, value: MeasuredDuration },
+    { id: 0x03, name: 'screen', key: 'screen', multiple: false, value: VideoHandoverScreen },
+    { id: 0x04, name: 'starting_time', key: 'startingTime', multiple: false, value: MeasuredDuration },
+    ...universalProperties(),
+  ];
+}
 
 /** Stores a decoded property: one plain assignment per id. */
 function store(s: VideoHandover, id: number, p: Property<never>): boolean {
@@ -71,7 +74,7 @@ function store(s: VideoHandover, id: number, p: Property<never>): boolean {
   return false;
 }
 
-export const VideoHandoverCapability = /*@__PURE__*/ defineCapability(0x0043, 'video_handover', properties, universalProperties, store);
+export const VideoHandoverCapability = /*@__PURE__*/ defineCapability(0x0043, 'video_handover', properties, store);
 
 export type VideoHandoverMessage = TypedStateMessage<'video_handover', VideoHandover> | TypedRequestMessage<'video_handover'>;
 
@@ -92,4 +95,4 @@ const commands = (c: CommandBuilder): VideoHandoverCommands => ({
 });
 
 /** Decode, encode and build commands for video_handover on its own; nested states still decode through the full registry. */
-export const VideoHandover = /*@__PURE__*/ defineCapabilityApi<'video_handover', VideoHandover, VideoHandoverCommands>(VideoHandoverCapability, FailureComponent, AvailabilityComponent, STATE_KEYS, commands);
+export const VideoHandover = /*@__PURE__*/ defineCapabilityApi<'video_handover', VideoHandover, VideoHandoverCommands>(VideoHandoverCapability, propertyComponents, STATE_KEYS, commands);

@@ -2,7 +2,7 @@
 // Regenerate with: auto-api gen --spec <dir> --out <dir>
 
 import { type CommandBuilder, defineCapability, defineCapabilityApi, defineEnum, type PropertyCodec, type SetterSpec, type TypedRequestMessage, type TypedStateMessage } from '../runtime/index.js';
-import { AvailabilityComponent, FailureComponent, type Property, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
 
 /** wake_up.status (capabilities/wake_up.yml:20) */
 export const WakeUpStatus = /*@__PURE__*/ defineEnum('wake_up.status', { wake_up: 0x00, sleep: 0x01 });
@@ -14,9 +14,12 @@ export interface WakeUp extends UniversalState {
   status?: Property<WakeUpStatus>;
 }
 
-const properties: PropertyCodec[] = [
-  { id: 0x01, name: 'status', key: 'status', multiple: false, value: WakeUpStatus },
-];
+function properties(): PropertyCodec[] {
+  return [
+    { id: 0x01, name: 'status', key: 'status', multiple: false, value: WakeUpStatus },
+    ...universalProperties(),
+  ];
+}
 
 /** Stores a decoded property: one plain assignment per id. */
 function store(s: WakeUp, id: number, p: Property<never>): boolean {
@@ -49,7 +52,7 @@ function store(s: WakeUp, id: number, p: Property<never>): boolean {
   return false;
 }
 
-export const WakeUpCapability = /*@__PURE__*/ defineCapability(0x0022, 'wake_up', properties, universalProperties, store);
+export const WakeUpCapability = /*@__PURE__*/ defineCapability(0x0022, 'wake_up', properties, store);
 
 export type WakeUpMessage = TypedStateMessage<'wake_up', WakeUp> | TypedRequestMessage<'wake_up'>;
 
@@ -70,4 +73,4 @@ const commands = (c: CommandBuilder): WakeUpCommands => ({
 });
 
 /** Decode, encode and build commands for wake_up on its own; nested states still decode through the full registry. */
-export const WakeUp = /*@__PURE__*/ defineCapabilityApi<'wake_up', WakeUp, WakeUpCommands>(WakeUpCapability, FailureComponent, AvailabilityComponent, STATE_KEYS, commands);
+export const WakeUp = /*@__PURE__*/ defineCapabilityApi<'wake_up', WakeUp, WakeUpCommands>(WakeUpCapability, propertyComponents, STATE_KEYS, commands);

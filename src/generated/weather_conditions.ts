@@ -2,7 +2,7 @@
 // Regenerate with: auto-api gen --spec <dir> --out <dir>
 
 import { type CommandBuilder, defineCapability, defineCapabilityApi, double, type PropertyCodec, type TypedRequestMessage, type TypedStateMessage } from '../runtime/index.js';
-import { AvailabilityComponent, FailureComponent, type Property, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
 
 /** The properties of weather_conditions (0x0055). */
 export interface WeatherConditions extends UniversalState {
@@ -10,9 +10,12 @@ export interface WeatherConditions extends UniversalState {
   rainIntensity?: Property<number>;
 }
 
-const properties: PropertyCodec[] = [
-  { id: 0x01, name: 'rain_intensity', key: 'rainIntensity', multiple: false, value: double },
-];
+function properties(): PropertyCodec[] {
+  return [
+    { id: 0x01, name: 'rain_intensity', key: 'rainIntensity', multiple: false, value: double },
+    ...universalProperties(),
+  ];
+}
 
 /** Stores a decoded property: one plain assignment per id. */
 function store(s: WeatherConditions, id: number, p: Property<never>): boolean {
@@ -45,7 +48,7 @@ function store(s: WeatherConditions, id: number, p: Property<never>): boolean {
   return false;
 }
 
-export const WeatherConditionsCapability = /*@__PURE__*/ defineCapability(0x0055, 'weather_conditions', properties, universalProperties, store);
+export const WeatherConditionsCapability = /*@__PURE__*/ defineCapability(0x0055, 'weather_conditions', properties, store);
 
 export type WeatherConditionsMessage = TypedStateMessage<'weather_conditions', WeatherConditions> | TypedRequestMessage<'weather_conditions'>;
 
@@ -67,4 +70,4 @@ const commands = (c: CommandBuilder): WeatherConditionsCommands => ({
 });
 
 /** Decode, encode and build commands for weather_conditions on its own; nested states still decode through the full registry. */
-export const WeatherConditions = /*@__PURE__*/ defineCapabilityApi<'weather_conditions', WeatherConditions, WeatherConditionsCommands>(WeatherConditionsCapability, FailureComponent, AvailabilityComponent, STATE_KEYS, commands);
+export const WeatherConditions = /*@__PURE__*/ defineCapabilityApi<'weather_conditions', WeatherConditions, WeatherConditionsCommands>(WeatherConditionsCapability, propertyComponents, STATE_KEYS, commands);

@@ -3,7 +3,7 @@
 
 import { type CommandBuilder, defineCapability, defineCapabilityApi, type PropertyCodec, type SetterSpec, string, type TypedRequestMessage, type TypedStateMessage } from '../runtime/index.js';
 import { ConnectionState, EnabledState, NetworkSecurity } from './custom-types.js';
-import { AvailabilityComponent, FailureComponent, type Property, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
 
 /** The properties of wi_fi (0x0059). */
 export interface WiFi extends UniversalState {
@@ -19,13 +19,16 @@ export interface WiFi extends UniversalState {
   password?: Property<string>;
 }
 
-const properties: PropertyCodec[] = [
-  { id: 0x01, name: 'status', key: 'status', multiple: false, value: EnabledState },
-  { id: 0x02, name: 'network_connected', key: 'networkConnected', multiple: false, value: ConnectionState },
-  { id: 0x03, name: 'network_ssid', key: 'networkSSID', multiple: false, value: string },
-  { id: 0x04, name: 'network_security', key: 'networkSecurity', multiple: false, value: NetworkSecurity },
-  { id: 0x05, name: 'password', key: 'password', multiple: false, value: string },
-];
+function properties(): PropertyCodec[] {
+  return [
+    { id: 0x01, name: 'status', key: 'status', multiple: false, value: EnabledState },
+    { id: 0x02, name: 'network_connected', key: 'networkConnected', multiple: false, value: ConnectionState },
+    { id: 0x03, name: 'network_ssid', key: 'networkSSID', multiple: false, value: string },
+    { id: 0x04, name: 'network_security', key: 'networkSecurity', multiple: false, value: NetworkSecurity },
+    { id: 0x05, name: 'password', key: 'password', multiple: false, value: string },
+    ...universalProperties(),
+  ];
+}
 
 /** Stores a decoded property: one plain assignment per id. */
 function store(s: WiFi, id: number, p: Property<never>): boolean {
@@ -74,7 +77,7 @@ function store(s: WiFi, id: number, p: Property<never>): boolean {
   return false;
 }
 
-export const WiFiCapability = /*@__PURE__*/ defineCapability(0x0059, 'wi_fi', properties, universalProperties, store);
+export const WiFiCapability = /*@__PURE__*/ defineCapability(0x0059, 'wi_fi', properties, store);
 
 export type WiFiMessage = TypedStateMessage<'wi_fi', WiFi> | TypedRequestMessage<'wi_fi'>;
 
@@ -115,4 +118,4 @@ const commands = (c: CommandBuilder): WiFiCommands => ({
 });
 
 /** Decode, encode and build commands for wi_fi on its own; nested states still decode through the full registry. */
-export const WiFi = /*@__PURE__*/ defineCapabilityApi<'wi_fi', WiFi, WiFiCommands>(WiFiCapability, FailureComponent, AvailabilityComponent, STATE_KEYS, commands);
+export const WiFi = /*@__PURE__*/ defineCapabilityApi<'wi_fi', WiFi, WiFiCommands>(WiFiCapability, propertyComponents, STATE_KEYS, commands);

@@ -3,7 +3,7 @@
 
 import { type AtLeastOne, type CommandBuilder, defineCapability, defineCapabilityApi, type PropertyCodec, type SetterSpec, type TypedRequestMessage, type TypedStateMessage } from '../runtime/index.js';
 import { WindowOpenPercentage, WindowPosition } from './custom-types.js';
-import { AvailabilityComponent, FailureComponent, type Property, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
 
 /** The properties of windows (0x0045). */
 export interface Windows extends UniversalState {
@@ -13,10 +13,13 @@ export interface Windows extends UniversalState {
   positions?: Property<WindowPosition>[];
 }
 
-const properties: PropertyCodec[] = [
-  { id: 0x02, name: 'open_percentages', key: 'openPercentages', multiple: true, value: WindowOpenPercentage },
-  { id: 0x03, name: 'positions', key: 'positions', multiple: true, value: WindowPosition },
-];
+function properties(): PropertyCodec[] {
+  return [
+    { id: 0x02, name: 'open_percentages', key: 'openPercentages', multiple: true, value: WindowOpenPercentage },
+    { id: 0x03, name: 'positions', key: 'positions', multiple: true, value: WindowPosition },
+    ...universalProperties(),
+  ];
+}
 
 /** Stores a decoded property: one plain assignment per id. */
 function store(s: Windows, id: number, p: Property<never>): boolean {
@@ -51,7 +54,7 @@ function store(s: Windows, id: number, p: Property<never>): boolean {
   return false;
 }
 
-export const WindowsCapability = /*@__PURE__*/ defineCapability(0x0045, 'windows', properties, universalProperties, store);
+export const WindowsCapability = /*@__PURE__*/ defineCapability(0x0045, 'windows', properties, store);
 
 export type WindowsMessage = TypedStateMessage<'windows', Windows> | TypedRequestMessage<'windows'>;
 
@@ -84,4 +87,4 @@ const commands = (c: CommandBuilder): WindowsCommands => ({
 });
 
 /** Decode, encode and build commands for windows on its own; nested states still decode through the full registry. */
-export const Windows = /*@__PURE__*/ defineCapabilityApi<'windows', Windows, WindowsCommands>(WindowsCapability, FailureComponent, AvailabilityComponent, STATE_KEYS, commands);
+export const Windows = /*@__PURE__*/ defineCapabilityApi<'windows', Windows, WindowsCommands>(WindowsCapability, propertyComponents, STATE_KEYS, commands);

@@ -3,7 +3,7 @@
 
 import { type CommandBuilder, defineCapability, defineCapabilityApi, defineEnum, double, type PropertyCodec, type SetterSpec, timestamp, type Timestamp, type TypedRequestMessage, type TypedStateMessage } from '../runtime/index.js';
 import { Zone } from './custom-types.js';
-import { AvailabilityComponent, FailureComponent, type Property, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
 
 /** windscreen.wipers_status (capabilities/windscreen.yml:25) */
 export const WindscreenWipersStatus = /*@__PURE__*/ defineEnum('windscreen.wipers_status', { inactive: 0x00, active: 0x01, automatic: 0x02 });
@@ -41,16 +41,19 @@ export interface Windscreen extends UniversalState {
   windscreenDamageDetectionTime?: Property<Timestamp>;
 }
 
-const properties: PropertyCodec[] = [
-  { id: 0x01, name: 'wipers_status', key: 'wipersStatus', multiple: false, value: WindscreenWipersStatus },
-  { id: 0x02, name: 'wipers_intensity', key: 'wipersIntensity', multiple: false, value: WindscreenWipersIntensity },
-  { id: 0x03, name: 'windscreen_damage', key: 'windscreenDamage', multiple: false, value: WindscreenWindscreenDamage },
-  { id: 0x04, name: 'windscreen_zone_matrix', key: 'windscreenZoneMatrix', multiple: false, value: Zone },
-  { id: 0x05, name: 'windscreen_damage_zone', key: 'windscreenDamageZone', multiple: false, value: Zone },
-  { id: 0x06, name: 'windscreen_needs_replacement', key: 'windscreenNeedsReplacement', multiple: false, value: WindscreenWindscreenNeedsReplacement },
-  { id: 0x07, name: 'windscreen_damage_confidence', key: 'windscreenDamageConfidence', multiple: false, value: double },
-  { id: 0x08, name: 'windscreen_damage_detection_time', key: 'windscreenDamageDetectionTime', multiple: false, value: timestamp },
-];
+function properties(): PropertyCodec[] {
+  return [
+    { id: 0x01, name: 'wipers_status', key: 'wipersStatus', multiple: false, value: WindscreenWipersStatus },
+    { id: 0x02, name: 'wipers_intensity', key: 'wipersIntensity', multiple: false, value: WindscreenWipersIntensity },
+    { id: 0x03, name: 'windscreen_damage', key: 'windscreenDamage', multiple: false, value: WindscreenWindscreenDamage },
+    { id: 0x04, name: 'windscreen_zone_matrix', key: 'windscreenZoneMatrix', multiple: false, value: Zone },
+    { id: 0x05, name: 'windscreen_damage_zone', key: 'windscreenDamageZone', multiple: false, value: Zone },
+    { id: 0x06, name: 'windscreen_needs_replacement', key: 'windscreenNeedsReplacement', multiple: false, value: WindscreenWindscreenNeedsReplacement },
+    { id: 0x07, name: 'windscreen_damage_confidence', key: 'windscreenDamageConfidence', multiple: false, value: double },
+    { id: 0x08, name: 'windscreen_damage_detection_time', key: 'windscreenDamageDetectionTime', multiple: false, value: timestamp },
+    ...universalProperties(),
+  ];
+}
 
 /** Stores a decoded property: one plain assignment per id. */
 function store(s: Windscreen, id: number, p: Property<never>): boolean {
@@ -111,7 +114,7 @@ function store(s: Windscreen, id: number, p: Property<never>): boolean {
   return false;
 }
 
-export const WindscreenCapability = /*@__PURE__*/ defineCapability(0x0042, 'windscreen', properties, universalProperties, store);
+export const WindscreenCapability = /*@__PURE__*/ defineCapability(0x0042, 'windscreen', properties, store);
 
 export type WindscreenMessage = TypedStateMessage<'windscreen', Windscreen> | TypedRequestMessage<'windscreen'>;
 
@@ -152,4 +155,4 @@ const commands = (c: CommandBuilder): WindscreenCommands => ({
 });
 
 /** Decode, encode and build commands for windscreen on its own; nested states still decode through the full registry. */
-export const Windscreen = /*@__PURE__*/ defineCapabilityApi<'windscreen', Windscreen, WindscreenCommands>(WindscreenCapability, FailureComponent, AvailabilityComponent, STATE_KEYS, commands);
+export const Windscreen = /*@__PURE__*/ defineCapabilityApi<'windscreen', Windscreen, WindscreenCommands>(WindscreenCapability, propertyComponents, STATE_KEYS, commands);

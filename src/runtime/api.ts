@@ -32,13 +32,12 @@ export interface CapabilityApi<N extends string, S> {
  */
 export function defineCapabilityApi<N extends string, S, C extends object = object>(
   codec: CapabilityCodec,
-  failure: ValueCodec<unknown>,
-  availability: ValueCodec<unknown>,
+  components: () => [failure: ValueCodec<unknown>, availability: ValueCodec<unknown>],
   stateKeys: readonly string[] = [],
   commands?: (build: CommandBuilder) => C,
 ): CapabilityApi<N, S> & C {
   let own: Registry | undefined;
-  const registry = () => (own ??= defineRegistry([codec], failure, availability));
+  const registry = () => (own ??= defineRegistry([codec], ...components()));
   const api: CapabilityApi<N, S> = {
     id: codec.id,
     name: codec.name as N,

@@ -63,23 +63,44 @@ export interface UnknownProperty extends PropertyOf<Unknown, unknown, unknown> {
   id: number;
 }
 
+/**
+ * A capability's codec. `properties` is a thunk, called on first use: generated modules import each other in a
+ * cycle (through nested states), and a bundler may run a module before the ones whose codecs its table names.
+ */
 export function defineCapability(
   id: number,
   name: string,
-  own: readonly PropertyCodec[],
-  universal: readonly PropertyCodec[],
+  properties: () => readonly PropertyCodec[],
   store: (state: never, id: number, property: never) => boolean,
 ): CapabilityCodec {
-  const properties = [...own, ...universal];
-  const byId: Array<PropertyCodec | undefined> = new Array(256).fill(undefined);
-  for (const p of properties) byId[p.id] = p;
+  let tables: Pick<CapabilityCodec, 'properties' | 'byId' | 'byName' | 'byKey'> | undefined;
+  const build = () => {
+    if (tables) return tables;
+    const list = properties();
+    const byId: Array<PropertyCodec | undefined> = new Array(256).fill(undefined);
+    for (const p of list) byId[p.id] = p;
+    return (tables = {
+      properties: list,
+      byId,
+      byName: new Map(list.map((p) => [p.name, p])),
+      byKey: new Map(list.map((p) => [p.key, p])),
+    });
+  };
   return {
     id,
     name,
-    properties,
-    byId,
-    byName: new Map(properties.map((p) => [p.name, p])),
-    byKey: new Map(properties.map((p) => [p.key, p])),
+    get properties() {
+      return build().properties;
+    },
+    get byId() {
+      return build().byId;
+    },
+    get byName() {
+      return build().byName;
+    },
+    get byKey() {
+      return build().byKey;
+    },
     store: store as CapabilityCodec['store'],
   };
 }

@@ -140,6 +140,7 @@ function readState(
   const wireOrder: number[] = [];
   let unknownProperties: UnknownProperty[] | undefined;
   const capName = cap ? cap.name : capabilityKey(capabilityId);
+  const byId = cap?.byId;
   let p = start;
   while (p < end) {
     if (end - p < 3) {
@@ -150,7 +151,7 @@ function readState(
     }
     const id = b[p]!;
     const size = view.getUint16(p + 1);
-    const codec = cap?.byId[id];
+    const codec = byId?.[id];
     const pe = p + 3 + size;
     if (pe > end) {
       const index = codec?.multiple ? `[${(state[codec.key] as unknown[] | undefined)?.length ?? 0}]` : '';
