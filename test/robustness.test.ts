@@ -177,3 +177,34 @@ describe('error codes', () => {
   });
   void h4;
 });
+
+describe('timestamps in JSON', () => {
+  it('format exactly as Date.prototype.toISOString, across the 4-digit years', () => {
+    const probes = [0, 1, 999, 86_399_999, 951_782_400_000, 4_107_542_400_000, 253_402_300_799_999, 253_402_300_800_000, 8.64e15];
+    for (let i = 0; i < 20_000; i++) probes.push(Math.floor(((i * 7919) % 20_000) * 12_670_115_040.1));
+    for (const ms of probes) {
+      const hex = stateMessage(0x23, property(0x0c, component(2, ms.toString(16).padStart(16, '0'))));
+      const json = toJSON(decode(fromHex(hex))) as { set: { charging: { charge_mode: { timestamp: string } } } };
+      expect(json.set.charging.charge_mode.timestamp).toBe(new Date(ms).toISOString());
+      expect(toHex(encode(fromJSON(json)))).toBe(hex);
+    }
+  });
+
+  it.each([
+    ['2020-02-29T12:00:00Z', '2020-02-29T12:00:00.000Z'],
+    ['2019-01-01T00:00:00.000+01:00', '2018-12-31T23:00:00.000Z'],
+    ['2019-01-01T00:00Z', '2019-01-01T00:00:00.000Z'],
+    ['2019-01-01T00:00:00.1230Z', '2019-01-01T00:00:00.123Z'],
+    ['1569857650000', '2019-09-30T15:34:10.000Z'],
+  ])('reads %s', (text, iso) => {
+    const m = fromJSON({ set: { charging: { charge_mode: { timestamp: text } } } });
+    expect((toJSON(m) as { set: { charging: { charge_mode: { timestamp: string } } } }).set.charging.charge_mode.timestamp).toBe(iso);
+  });
+
+  it.each(['2019-02-29T00:00:00.000Z', '2019-04-31T00:00:00Z', '2019-13-01T00:00:00.000Z', '2019-01-01T24:00:00.000Z', '2019-01-01T00:00:00.1234Z', '2019-01-01', 'yesterday'])(
+    'refuses %s rather than rolling it over or rounding it',
+    (text) => {
+      expect(thrown(() => fromJSON({ set: { charging: { charge_mode: { timestamp: text } } } }))).toMatchObject({ code: 'INVALID_VALUE', path: 'set.charging.charge_mode.timestamp' });
+    },
+  );
+});

@@ -329,7 +329,27 @@ export function forEachProperty(
   const state = message.state as Record<string, unknown>;
   const unknown = message.unknownProperties;
   const capName = cap ? cap.name : capabilityKey(message.capabilityId);
-  const used = new Uint32Array(256); // items written so far, by property id
+  // Items visited so far, by property id. Pooled: typed arrays are costly to allocate, and visits nest.
+  const used = usedPool.pop() ?? new Uint32Array(256);
+  try {
+    visitInOrder(cap, message, state, unknown, capName, used, visit);
+  } finally {
+    used.fill(0);
+    usedPool.push(used);
+  }
+}
+
+const usedPool: Uint32Array[] = [];
+
+function visitInOrder(
+  cap: CapabilityCodec | undefined,
+  message: StateMessage,
+  state: Record<string, unknown>,
+  unknown: UnknownProperty[] | undefined,
+  capName: string,
+  used: Uint32Array,
+  visit: (id: number, codec: PropertyCodec | undefined, property: AnyProperty, index: number) => void,
+): void {
   let unknownUsed: boolean[] | undefined;
 
   const known = (codec: PropertyCodec): boolean => {

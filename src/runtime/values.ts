@@ -39,19 +39,110 @@ export function timestampAt(view: DataView, at: number): Timestamp {
   return ms <= MAX_DATE_MS ? new Date(ms) : view.getBigUint64(at);
 }
 
-export function timestampToJson(t: Timestamp): string {
-  return typeof t === 'bigint' ? t.toString() : t.toISOString();
+const DAY_MS = 86_400_000;
+const PAD2: string[] = /*@__PURE__*/ Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
+let cachedDay = NaN;
+let cachedDate = '';
+
+/** Days since 1970-01-01 -> "YYYY-MM-DD" (proleptic Gregorian; H. Hinnant's civil_from_days). */
+function civilDate(days: number): string {
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  return `${PAD2[Math.floor(y / 100)]}${PAD2[y % 100]}-${PAD2[m]}-${PAD2[d]}`;
 }
 
+/** "YYYY-MM-DD" -> days since 1970-01-01 (days_from_civil). */
+function civilDays(y: number, m: number, d: number): number {
+  const yy = m <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146_097 + doe - 719_468;
+}
+
+/**
+ * ISO 8601 with milliseconds, as Date.prototype.toISOString writes it, several times faster: timestamps are the
+ * most common value in vehicle data, and toISOString dominated toJSON.
+ */
+export function timestampToJson(t: Timestamp): string {
+  if (typeof t === 'bigint') return t.toString();
+  const ms = t.getTime();
+  if (!(ms >= 0 && ms < 253_402_300_800_000)) return t.toISOString(); // before 1970 or past 9999: extended years
+  const days = Math.floor(ms / DAY_MS);
+  if (days !== cachedDay) {
+    cachedDay = days;
+    cachedDate = civilDate(days);
+  }
+  let rest = ms - days * DAY_MS;
+  const milli = rest % 1000;
+  rest = (rest - milli) / 1000;
+  const sec = rest % 60;
+  rest = (rest - sec) / 60;
+  return `${cachedDate}T${PAD2[(rest - (rest % 60)) / 60]}:${PAD2[rest % 60]}:${PAD2[sec]}.${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}Z`;
+}
+
+const digit = (s: string, i: number): number => s.charCodeAt(i) - 48;
+const two = (s: string, i: number): number => {
+  const a = digit(s, i);
+  const b = digit(s, i + 1);
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+};
+
+/** The exact form toJSON writes, "YYYY-MM-DDTHH:MM:SS.sssZ", parsed without Date's general parser; else NaN. */
+function parseCanonicalIso(s: string): number {
+  if (s.length !== 24 || s[4] !== '-' || s[7] !== '-' || s[10] !== 'T' || s[13] !== ':' || s[16] !== ':' || s[19] !== '.' || s[23] !== 'Z') return NaN;
+  const y = two(s, 0) * 100 + two(s, 2);
+  const mo = two(s, 5);
+  const d = two(s, 8);
+  const h = two(s, 11);
+  const mi = two(s, 14);
+  const se = two(s, 17);
+  const ms = two(s, 20) * 10 + digit(s, 22);
+  if (two(s, 0) < 0 || two(s, 2) < 0 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 || se > 59 || two(s, 20) < 0 || digit(s, 22) < 0 || digit(s, 22) > 9) return NaN;
+  const days = civilDays(y, mo, d);
+  if (civilDate(days) !== s.slice(0, 10)) return NaN; // 31 February and the like
+  return days * DAY_MS + ((h * 60 + mi) * 60 + se) * 1000 + ms;
+}
+
+const ISO = /^([+-]\d{6}|\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d)(?::(\d\d)(?:\.(\d{1,9}))?)?(Z|([+-])(\d\d):(\d\d))$/;
+
+/**
+ * A timestamp from JSON: an ISO 8601 date-time (any offset, seconds and fraction optional), or a decimal
+ * string of milliseconds for those past the Date range. Nothing is rolled over or rounded: 31 February, hour 24
+ * or a fraction finer than a millisecond are refused.
+ */
 export function timestampFromJson(j: unknown): Timestamp {
   if (typeof j === 'string') {
+    const fast = parseCanonicalIso(j);
+    if (fast === fast) return new Date(fast);
     if (/^\d+$/.test(j)) {
       const ms = BigInt(j);
       if (ms > 0xffff_ffff_ffff_ffffn) throw new AutoApiError('INVALID_VALUE', -1, `${j} ms does not fit 8 bytes`);
       return ms <= BigInt(MAX_DATE_MS) ? new Date(Number(ms)) : ms;
     }
-    const d = new Date(j);
-    if (!Number.isNaN(d.getTime()) && /^[+-]?\d{4,6}-\d\d-\d\dT/.test(j)) return d;
+    const m = ISO.exec(j);
+    if (m) {
+      const [, ys, mos, ds, hs, mis, ses = '0', frac = '', zone, sign, oh = '0', om = '0'] = m;
+      const y = Number(ys);
+      const mo = Number(mos);
+      const d = Number(ds);
+      const days = civilDays(y, mo, d);
+      const valid =
+        mo >= 1 && mo <= 12 && d >= 1 && civilDays(y, mo, 1) + d - 1 === days && (mo === 12 ? civilDays(y + 1, 1, 1) : civilDays(y, mo + 1, 1)) > days &&
+        Number(hs) <= 23 && Number(mis) <= 59 && Number(ses) <= 59 && Number(oh) <= 23 && Number(om) <= 59 && /^\d{0,3}0*$/.test(frac);
+      if (!valid) throw new AutoApiError('INVALID_VALUE', -1, `${describe(j)} is not a valid date-time (or is finer than a millisecond)`);
+      const offset = zone === 'Z' ? 0 : (sign === '-' ? -1 : 1) * (Number(oh) * 60 + Number(om)) * 60_000;
+      const ms = days * DAY_MS + ((Number(hs) * 60 + Number(mis)) * 60 + Number(ses)) * 1000 + Number(frac.slice(0, 3).padEnd(3, '0')) - offset;
+      if (Math.abs(ms) <= MAX_DATE_MS) return new Date(ms);
+    }
   }
   throw new AutoApiError('INVALID_VALUE', -1, `expected an ISO 8601 timestamp, got ${describe(j)}`);
 }
