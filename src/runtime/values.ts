@@ -96,20 +96,27 @@ const two = (s: string, i: number): number => {
   return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
 };
 
+const MONTH_DAYS = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const daysInMonth = (y: number, m: number): number => (m === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : MONTH_DAYS[m]!);
+
 /** The exact form toJSON writes, "YYYY-MM-DDTHH:MM:SS.sssZ", parsed without Date's general parser; else NaN. */
 function parseCanonicalIso(s: string): number {
-  if (s.length !== 24 || s[4] !== '-' || s[7] !== '-' || s[10] !== 'T' || s[13] !== ':' || s[16] !== ':' || s[19] !== '.' || s[23] !== 'Z') return NaN;
-  const y = two(s, 0) * 100 + two(s, 2);
+  if (s.length !== 24 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58 || s.charCodeAt(19) !== 46 || s.charCodeAt(23) !== 90) {
+    return NaN; // not "....-..-..T..:..:..._Z"
+  }
+  const c = two(s, 0);
+  const yy = two(s, 2);
   const mo = two(s, 5);
   const d = two(s, 8);
   const h = two(s, 11);
   const mi = two(s, 14);
   const se = two(s, 17);
-  const ms = two(s, 20) * 10 + digit(s, 22);
-  if (two(s, 0) < 0 || two(s, 2) < 0 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 || se > 59 || two(s, 20) < 0 || digit(s, 22) < 0 || digit(s, 22) > 9) return NaN;
-  const days = civilDays(y, mo, d);
-  if (civilDate(days) !== s.slice(0, 10)) return NaN; // 31 February and the like
-  return days * DAY_MS + ((h * 60 + mi) * 60 + se) * 1000 + ms;
+  const ms10 = two(s, 20);
+  const ms1 = digit(s, 22);
+  if (c < 0 || yy < 0 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 || se > 59 || ms10 < 0 || ms1 < 0 || ms1 > 9) return NaN;
+  const y = c * 100 + yy;
+  if (d > daysInMonth(y, mo)) return NaN;
+  return civilDays(y, mo, d) * DAY_MS + ((h * 60 + mi) * 60 + se) * 1000 + ms10 * 10 + ms1;
 }
 
 const ISO = /^([+-]\d{6}|\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d)(?::(\d\d)(?:\.(\d{1,9}))?)?(Z|([+-])(\d\d):(\d\d))$/;
