@@ -351,56 +351,89 @@ function visitInOrder(
   visit: (id: number, codec: PropertyCodec | undefined, property: AnyProperty, index: number) => void,
 ): void {
   let unknownUsed: boolean[] | undefined;
-
-  const known = (codec: PropertyCodec): boolean => {
-    const value = state[codec.key];
-    if (value === undefined) return false;
-    const n = used[codec.id]!;
-    if (!codec.multiple) {
-      if (n > 0) return false;
-      used[codec.id] = 1;
-      visit(codec.id, codec, value as AnyProperty, -1);
-      return true;
-    }
-    if (!Array.isArray(value)) {
-      throw new AutoApiError('INVALID_VALUE', -1, `${codec.name} is multiple: expected an array`, `${capName}.${codec.name}`);
-    }
-    if (n >= value.length) return false;
-    used[codec.id] = n + 1;
-    visit(codec.id, codec, value[n] as AnyProperty, n);
-    return true;
-  };
-  const unknownAt = (i: number): void => {
-    (unknownUsed ??= new Array<boolean>(unknown!.length).fill(false))[i] = true;
-    const u = unknown![i]!;
-    const defined = cap?.byId[u.id];
-    if (defined) {
-      // Its bytes would be read back as that property: it belongs in the state.
-      throw new AutoApiError('INVALID_VALUE', -1, `unknown property 0x${hex2(u.id)} is ${defined.name}: put it in the state`, `${capName}.${propertyKey(u.id)}`);
-    }
-    if (!Number.isInteger(u.id) || u.id < 0 || u.id > 255) {
-      throw new AutoApiError('INVALID_VALUE', -1, `unknown property id ${String(u.id)} is not a byte`, capName);
-    }
-    let k = 0;
-    for (let j = 0; j < i; j++) if (unknown![j]!.id === u.id) k++;
-    visit(u.id, undefined, u, k);
-  };
+  let visited = 0; // items of the state visited through wireOrder
+  const byId = cap?.byId;
 
   if (message.wireOrder) {
     let nextUnknown = 0;
     for (const id of message.wireOrder) {
-      const codec = cap?.byId[id];
-      if (codec !== undefined && known(codec)) continue;
-      if (unknown !== undefined && nextUnknown < unknown.length && unknown[nextUnknown]!.id === id) unknownAt(nextUnknown++);
+      const codec = byId?.[id];
+      if (codec !== undefined && visitKnown(codec, state, used, capName, visit)) {
+        visited++;
+        continue;
+      }
+      if (unknown !== undefined && nextUnknown < unknown.length && unknown[nextUnknown]!.id === id) {
+        unknownUsed = visitUnknown(cap, unknown, nextUnknown++, unknownUsed, capName, visit);
+      }
     }
   }
+  // What wireOrder did not account for (a state built or changed by hand) follows in key order. Usually it
+  // accounted for everything, which counting the state's items shows without looking any key up.
+  let total = 0;
   for (const key in state) {
-    if (state[key] === undefined) continue;
-    const codec = cap?.byKey.get(key);
-    if (!codec) throw new AutoApiError('UNKNOWN_NAME', -1, `${capName} has no property ${key}`, `${capName}.${key}`);
-    while (known(codec));
+    const value = state[key];
+    if (value !== undefined) total += Array.isArray(value) ? value.length : 1;
   }
-  if (unknown) for (let i = 0; i < unknown.length; i++) if (!unknownUsed?.[i]) unknownAt(i);
+  if (total !== visited) {
+    for (const key in state) {
+      if (state[key] === undefined) continue;
+      const codec = cap?.byKey.get(key);
+      if (!codec) throw new AutoApiError('UNKNOWN_NAME', -1, `${capName} has no property ${key}`, `${capName}.${key}`);
+      while (visitKnown(codec, state, used, capName, visit));
+    }
+  }
+  if (unknown) for (let i = 0; i < unknown.length; i++) if (!unknownUsed?.[i]) unknownUsed = visitUnknown(cap, unknown, i, unknownUsed, capName, visit);
+}
+
+/** Visits the next item of a known property, if there is one left. */
+function visitKnown(
+  codec: PropertyCodec,
+  state: Record<string, unknown>,
+  used: Uint32Array,
+  capName: string,
+  visit: (id: number, codec: PropertyCodec | undefined, property: AnyProperty, index: number) => void,
+): boolean {
+  const value = state[codec.key];
+  if (value === undefined) return false;
+  const n = used[codec.id]!;
+  if (!codec.multiple) {
+    if (n > 0) return false;
+    used[codec.id] = 1;
+    visit(codec.id, codec, value as AnyProperty, -1);
+    return true;
+  }
+  if (!Array.isArray(value)) {
+    throw new AutoApiError('INVALID_VALUE', -1, `${codec.name} is multiple: expected an array`, `${capName}.${codec.name}`);
+  }
+  if (n >= value.length) return false;
+  used[codec.id] = n + 1;
+  visit(codec.id, codec, value[n] as AnyProperty, n);
+  return true;
+}
+
+function visitUnknown(
+  cap: CapabilityCodec | undefined,
+  unknown: UnknownProperty[],
+  i: number,
+  unknownUsed: boolean[] | undefined,
+  capName: string,
+  visit: (id: number, codec: PropertyCodec | undefined, property: AnyProperty, index: number) => void,
+): boolean[] {
+  const usedList = unknownUsed ?? new Array<boolean>(unknown.length).fill(false);
+  usedList[i] = true;
+  const u = unknown[i]!;
+  const defined = cap?.byId[u.id];
+  if (defined) {
+    // Its bytes would be read back as that property: it belongs in the state.
+    throw new AutoApiError('INVALID_VALUE', -1, `unknown property 0x${hex2(u.id)} is ${defined.name}: put it in the state`, `${capName}.${propertyKey(u.id)}`);
+  }
+  if (!Number.isInteger(u.id) || u.id < 0 || u.id > 255) {
+    throw new AutoApiError('INVALID_VALUE', -1, `unknown property id ${String(u.id)} is not a byte`, capName);
+  }
+  let k = 0;
+  for (let j = 0; j < i; j++) if (unknown[j]!.id === u.id) k++;
+  visit(u.id, undefined, u, k);
+  return usedList;
 }
 
 // One scratch buffer for all top-level encodes; the result is copied out of it.
