@@ -243,7 +243,7 @@ export function loadModel(dir: string): Model {
       const name = str(file, c, 'name');
       if (names.has(name)) fail(file, c, 'name', `duplicate enum name ${name} in ${ref}`);
       names.add(name);
-      if (ids.has(id)) fail(file, c, 'id', `enum id 0x${id.toString(16)} used twice in ${ref} (also line ${ids.get(id)})`);
+      if (ids.has(id)) fail(file, c, 'id', `enum id 0x${id.toString(16).padStart(2, '0')} used twice in ${ref} (also line ${ids.get(id)})`);
       ids.set(id, lineOf(c, 'id'));
       cases.push({ id, name, disabledInSetter: c.disabled_in_setter === true });
     }

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generate } from '../codegen/generate.js';
+import { lint } from '../codegen/lint.js';
 import { fromHex } from '../src/index.js';
 import { component, property, stateMessage } from './support/spec.js';
 
@@ -77,6 +78,33 @@ describe('auto-api gen on a user spec', () => {
     // A capability of the main spec is unknown to this one, and is kept as such.
     const charging = user.decode(Uint8Array.from([0x0d, 0x00, 0x23, 0x01, 0x0c, 0x00, 0x04, 0x01, 0x00, 0x01, 0x01]));
     expect(user.toJSON(charging)).toEqual({ set: { '0x0023': { '0x0c': [{ data: { $unknown: '01' } }] } } });
+  });
+});
+
+describe('auto-api lint', () => {
+  const cases: Array<[string, string, number, string]> = [
+    ['duplicate-id', 'capabilities/widget.yml', 35, 'id: duplicate property id 0x02 (also at line 16)'],
+    ['enum-twice', 'misc/custom_types.yml', 44, 'id: enum id 0x00 used twice in types.lock_state (also line 42)'],
+    ['lint-state-ref', 'capabilities/widget.yml', 7, 'state: 0x09 is not a property of widget'],
+    ['lint-setter-ref', 'capabilities/widget.yml', 8, 'setters: set_widget names 0x0a, which is not a property of widget'],
+    ['lint-value-mismatch', 'capabilities/widget.yml', 14, 'data_component: widget.lock_state: the bytes say "locked", documented "unlocked"'],
+  ];
+  it.each(cases)('%s: one problem at file:line, exit 1', (variant, file, line, message) => {
+    const spec = specWith(variant);
+    expect(lint(spec)).toEqual([`${relative(process.cwd(), join(spec, file))}:${line}: ${message}`]);
+    expect(cli('lint', '--spec', spec).status).toBe(1);
+  });
+
+  it('passes the valid fixture', () => {
+    expect(lint(specWith('valid'))).toEqual([]);
+    expect(cli('lint', '--spec', specWith('valid')).status).toBe(0);
+  });
+
+  it('finds exactly the two upstream examples in spec/ whose values contradict their bytes', () => {
+    const problems = lint(join(root, 'spec'));
+    expect(problems).toHaveLength(2);
+    expect(problems.find((p) => p.includes('trips.average_electric_consumption'))).toMatch(/the bytes say no kilometers_per_kwh \(got \{"kwh_per_100_kilometers":7\.34\}\)/);
+    expect(problems.find((p) => p.includes('multi_command.multi_commands'))).toMatch(/no status at ignition/);
   });
 });
 
