@@ -215,14 +215,17 @@ function stateFromJson(registry: Registry, cap: CapabilityCodec | undefined, cap
           }
         }
       } else if (codec.multiple) {
-        state[codec.key] = arrayOf(value).map((item, i) => {
+        const items = arrayOf(value);
+        const props: AnyProperty[] = new Array(items.length);
+        for (let i = 0; i < items.length; i++) {
           try {
-            wireOrder.push(codec.id);
-            return propertyFromJson(registry, codec, item);
+            props[i] = propertyFromJson(registry, codec, items[i]);
           } catch (e) {
             rethrowWithin(e, `[${i}]`);
           }
-        });
+          wireOrder.push(codec.id);
+        }
+        state[codec.key] = props;
       } else {
         state[codec.key] = propertyFromJson(registry, codec, value);
         wireOrder.push(codec.id);

@@ -89,34 +89,35 @@ export function timestampToJson(t: Timestamp): string {
   return `${cachedDate}T${PAD2[(rest - (rest % 60)) / 60]}:${PAD2[rest % 60]}:${PAD2[sec]}.${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}Z`;
 }
 
-const digit = (s: string, i: number): number => s.charCodeAt(i) - 48;
-const two = (s: string, i: number): number => {
-  const a = digit(s, i);
-  const b = digit(s, i + 1);
-  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
-};
 
 const MONTH_DAYS = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 const daysInMonth = (y: number, m: number): number => (m === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : MONTH_DAYS[m]!);
+
+/** Digits at s[i..i+n) as a number, or -1 when one is not a digit. */
+function digits(s: string, i: number, n: number): number {
+  let v = 0;
+  for (let k = i; k < i + n; k++) {
+    const c = s.charCodeAt(k) - 48;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
+  }
+  return v;
+}
 
 /** The exact form toJSON writes, "YYYY-MM-DDTHH:MM:SS.sssZ", parsed without Date's general parser; else NaN. */
 function parseCanonicalIso(s: string): number {
   if (s.length !== 24 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58 || s.charCodeAt(19) !== 46 || s.charCodeAt(23) !== 90) {
     return NaN; // not "....-..-..T..:..:..._Z"
   }
-  const c = two(s, 0);
-  const yy = two(s, 2);
-  const mo = two(s, 5);
-  const d = two(s, 8);
-  const h = two(s, 11);
-  const mi = two(s, 14);
-  const se = two(s, 17);
-  const ms10 = two(s, 20);
-  const ms1 = digit(s, 22);
-  if (c < 0 || yy < 0 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 || se > 59 || ms10 < 0 || ms1 < 0 || ms1 > 9) return NaN;
-  const y = c * 100 + yy;
-  if (d > daysInMonth(y, mo)) return NaN;
-  return civilDays(y, mo, d) * DAY_MS + ((h * 60 + mi) * 60 + se) * 1000 + ms10 * 10 + ms1;
+  const y = digits(s, 0, 4);
+  const mo = digits(s, 5, 2);
+  const d = digits(s, 8, 2);
+  const h = digits(s, 11, 2);
+  const mi = digits(s, 14, 2);
+  const se = digits(s, 17, 2);
+  const ms = digits(s, 20, 3);
+  if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 || se > 59 || ms < 0) return NaN;
+  return civilDays(y, mo, d) * DAY_MS + ((h * 60 + mi) * 60 + se) * 1000 + ms;
 }
 
 const ISO = /^([+-]\d{6}|\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d)(?::(\d\d)(?:\.(\d{1,9}))?)?(Z|([+-])(\d\d):(\d\d))$/;
