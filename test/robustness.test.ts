@@ -100,24 +100,34 @@ describe('lenient decoding', () => {
 });
 
 describe('strict encoding', () => {
+  // historical.capability_id is a 2-byte uinteger, so 70,000 is the "300 in a 1-byte uinteger" case one size up.
+  const historical = (data: unknown) => () => encode({ type: 'set', capability: 'historical', capabilityId: 0x12, state: { capabilityID: { data } } } as never);
   it.each([
-    ['300 in a 1-byte uinteger', { set: { doors: {} } }, () => Charging.setChargeLimit({ chargeLimit: 0.5 }) && encode({ type: 'set', capability: 'historical', capabilityId: 0x12, state: { capabilityID: { data: 70_000 } } } as never), 'historical.capability_id.data'],
-    ['-1 in an unsigned field', null, () => encode({ type: 'set', capability: 'historical', capabilityId: 0x12, state: { capabilityID: { data: -1 } } } as never), 'historical.capability_id.data'],
-    ['an unknown enum name', null, () => encode({ type: 'set', capability: 'charging', capabilityId: 0x23, state: { chargeMode: { data: 'warp' } } } as never), 'charging.charge_mode.data'],
-    ['a missing mandatory setter input', null, () => Charging.setChargeMode({} as never), 'charging.set_charge_mode.charge_mode'],
-    ['a disabled_in_setter value', null, () => Charging.setChargeMode({ chargeMode: 'inductive' } as never), 'charging.set_charge_mode.charge_mode'],
-    ['a fractional integer', null, () => encode({ type: 'set', capability: 'historical', capabilityId: 0x12, state: { capabilityID: { data: 1.5 } } } as never), 'historical.capability_id.data'],
-  ])('refuses %s, naming the path', (_, __, fn, path) => {
-    const e = thrown(fn);
-    expect(e.path).toBe(path);
-    expect(['INVALID_VALUE', 'UNKNOWN_NAME']).toContain(e.code);
+    ['a value too large for its integer size', historical(70_000), 'INVALID_VALUE', 'historical.capability_id.data'],
+    ['-1 in an unsigned field', historical(-1), 'INVALID_VALUE', 'historical.capability_id.data'],
+    ['a fractional integer', historical(1.5), 'INVALID_VALUE', 'historical.capability_id.data'],
+    ['an unknown enum name', () => encode({ type: 'set', capability: 'charging', capabilityId: 0x23, state: { chargeMode: { data: 'warp' } } } as never), 'UNKNOWN_NAME', 'charging.charge_mode.data'],
+    ['a missing mandatory setter input', () => Charging.setChargeMode({} as never), 'INVALID_VALUE', 'charging.set_charge_mode.charge_mode'],
+    ['a disabled_in_setter value', () => Charging.setChargeMode({ chargeMode: 'inductive' } as never), 'INVALID_VALUE', 'charging.set_charge_mode.charge_mode'],
+  ])('refuses %s, naming the path', (_, fn, code, path) => {
+    expect(thrown(fn)).toMatchObject({ code, path });
   });
 
-  it('refuses a string longer than its 2-byte length prefix allows', () => {
-    const long = 'x'.repeat(70_000);
-    const e = thrown(() => encode({ type: 'set', capability: 'charging', capabilityId: 0x23, state: { timers: [] }, unknownProperties: [] } as never) && encode(fromJSON({ set: { dashboard_lights: { dynamic_warnings: [{ data: { id: 'a', category: 'engine', description: long } }] } } })));
-    expect(e.code).toBe('INVALID_VALUE');
-    expect(e.path).toMatch(/^dashboard_lights\.dynamic_warnings\[0\]\.data/);
+  it('refuses 300 in a 1-byte uinteger inside a custom type, naming the item', () => {
+    const e = thrown(() => fromJSON({ set: { charging: { departure_times: [{ data: { state: 'active', time: { hour: 300, minute: 0 } } }] } } }));
+    expect(e).toMatchObject({ code: 'INVALID_VALUE', path: 'set.charging.departure_times[0].data.time.hour' });
+    expect(e.detail).toBe('300 does not fit uinteger(1) (0..255)');
+  });
+
+  it('refuses a string longer than its 2-byte length prefix allows, in encode and in fromJSON', () => {
+    const description = 'ü'.repeat(40_000); // 80,000 bytes of UTF-8
+    const warning = (d: string) => ({ set: { dashboard_lights: { dynamic_warnings: [{ data: { id: 'a', category: 'engine', description: d } }] } } });
+    const message = fromJSON(warning('ok'));
+    const typed = message.type === 'set' && message.capability === 'dashboard_lights' ? message.state.dynamicWarnings![0]!.data : undefined;
+    (typed as { description: string }).description = description;
+    expect(thrown(() => encode(message))).toMatchObject({ code: 'INVALID_VALUE', path: 'dashboard_lights.dynamic_warnings[0].data.description' });
+    expect(thrown(() => fromJSON(warning(description)))).toMatchObject({ code: 'INVALID_VALUE', path: 'set.dashboard_lights.dynamic_warnings[0].data.description' });
+    expect(() => fromJSON(warning('ü'.repeat(30_000)))).not.toThrow(); // 60,000 bytes fit
   });
 });
 

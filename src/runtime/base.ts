@@ -186,9 +186,18 @@ export const string: ValueCodec<string> = {
   toJSON: (v) => v,
   fromJSON(j) {
     if (typeof j !== 'string') throw invalid(`expected a string, got ${describe(j)}`);
+    // Every string travels inside a 2-byte size (a length prefix or a component size).
+    if (j.length > MAX_SIZED / 3 && encodeUtf8(j).length > MAX_SIZED) throw tooLong(encodeUtf8(j).length);
     return j;
   },
 };
+
+/** The most bytes a 2-byte size can announce. */
+const MAX_SIZED = 0xffff;
+
+function tooLong(size: number): AutoApiError {
+  return invalid(`${size} bytes is more than a 2-byte size allows (${MAX_SIZED})`);
+}
 
 /** Raw bytes; JSON is an array of byte values, as in the official library. */
 export const bytes: ValueCodec<Uint8Array> = {
@@ -207,6 +216,7 @@ export const bytes: ValueCodec<Uint8Array> = {
     if (!Array.isArray(j) || !j.every((x) => Number.isInteger(x) && x >= 0 && x <= 255)) {
       throw invalid(`expected an array of byte values, got ${describe(j)}`);
     }
+    if (j.length > MAX_SIZED) throw tooLong(j.length);
     return Uint8Array.from(j as number[]);
   },
 };
