@@ -162,7 +162,7 @@ export function emit(model: Model, options: EmitOptions): Map<string, string> {
     f.print(
       '',
       `/** ${e.ref} (${e.file}:${e.line}) */`,
-      `export const ${e.tsName} = /*@__PURE__*/ ${f.use(rt('defineEnum'))}(${q(e.ref)}, { ${values} }${disabled.length ? `, [${disabled.join(', ')}]` : ''});`,
+      `export const ${e.tsName} = /*@__PURE__*/ ${f.use(rt('defineEnum'))}(${q(e.ref)}, { ${values} } as const${disabled.length ? `, [${disabled.join(', ')}]` : ''});`,
       `export type ${e.tsName} = keyof typeof ${e.tsName}.values;`,
     );
   };

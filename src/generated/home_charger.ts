@@ -7,19 +7,19 @@ import { MeasuredElectricCurrent, MeasuredPower } from './unit-types.js';
 import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
 
 /** home_charger.charging_status (capabilities/home_charger.yml:27) */
-export const HomeChargerChargingStatus = /*@__PURE__*/ defineEnum('home_charger.charging_status', { disconnected: 0x00, plugged_in: 0x01, charging: 0x02 });
+export const HomeChargerChargingStatus = /*@__PURE__*/ defineEnum('home_charger.charging_status', { disconnected: 0x00, plugged_in: 0x01, charging: 0x02 } as const);
 export type HomeChargerChargingStatus = keyof typeof HomeChargerChargingStatus.values;
 
 /** home_charger.authentication_mechanism (capabilities/home_charger.yml:43) */
-export const HomeChargerAuthenticationMechanism = /*@__PURE__*/ defineEnum('home_charger.authentication_mechanism', { pin: 0x00, app: 0x01 });
+export const HomeChargerAuthenticationMechanism = /*@__PURE__*/ defineEnum('home_charger.authentication_mechanism', { pin: 0x00, app: 0x01 } as const);
 export type HomeChargerAuthenticationMechanism = keyof typeof HomeChargerAuthenticationMechanism.values;
 
 /** home_charger.plug_type (capabilities/home_charger.yml:58) */
-export const HomeChargerPlugType = /*@__PURE__*/ defineEnum('home_charger.plug_type', { type_1: 0x00, type_2: 0x01, ccs: 0x02, chademo: 0x03 });
+export const HomeChargerPlugType = /*@__PURE__*/ defineEnum('home_charger.plug_type', { type_1: 0x00, type_2: 0x01, ccs: 0x02, chademo: 0x03 } as const);
 export type HomeChargerPlugType = keyof typeof HomeChargerPlugType.values;
 
 /** home_charger.authentication_state (capabilities/home_charger.yml:131) */
-export const HomeChargerAuthenticationState = /*@__PURE__*/ defineEnum('home_charger.authentication_state', { unauthenticated: 0x00, authenticated: 0x01 });
+export const HomeChargerAuthenticationState = /*@__PURE__*/ defineEnum('home_charger.authentication_state', { unauthenticated: 0x00, authenticated: 0x01 } as const);
 export type HomeChargerAuthenticationState = keyof typeof HomeChargerAuthenticationState.values;
 
 /** The properties of home_charger (0x0060). */

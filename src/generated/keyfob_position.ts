@@ -5,7 +5,7 @@ import { type CommandBuilder, defineCapability, defineCapabilityApi, defineEnum,
 import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
 
 /** keyfob_position.location (capabilities/keyfob_position.yml:18) */
-export const KeyfobPositionLocation = /*@__PURE__*/ defineEnum('keyfob_position.location', { out_of_range: 0x00, outside_driver_side: 0x01, outside_in_front_of_car: 0x02, outside_passenger_side: 0x03, outside_behind_car: 0x04, inside_car: 0x05, not_inside: 0x06 });
+export const KeyfobPositionLocation = /*@__PURE__*/ defineEnum('keyfob_position.location', { out_of_range: 0x00, outside_driver_side: 0x01, outside_in_front_of_car: 0x02, outside_passenger_side: 0x03, outside_behind_car: 0x04, inside_car: 0x05, not_inside: 0x06 } as const);
 export type KeyfobPositionLocation = keyof typeof KeyfobPositionLocation.values;
 
 /** The properties of keyfob_position (0x0048). */

@@ -8,7 +8,7 @@ import { type Property, propertyComponents, universalProperties, type UniversalS
 const UInteger1 = /*@__PURE__*/ uinteger(1);
 
 /** notifications.clear (capabilities/notifications.yml:58) */
-export const NotificationsClear = /*@__PURE__*/ defineEnum('notifications.clear', { clear: 0x00 });
+export const NotificationsClear = /*@__PURE__*/ defineEnum('notifications.clear', { clear: 0x00 } as const);
 export type NotificationsClear = keyof typeof NotificationsClear.values;
 
 /** The properties of notifications (0x0038). */

@@ -5,7 +5,7 @@ import { type CommandBuilder, defineCapability, defineCapabilityApi, defineEnum,
 import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
 
 /** parking_ticket.status (capabilities/parking_ticket.yml:28) */
-export const ParkingTicketStatus = /*@__PURE__*/ defineEnum('parking_ticket.status', { ended: 0x00, started: 0x01 });
+export const ParkingTicketStatus = /*@__PURE__*/ defineEnum('parking_ticket.status', { ended: 0x00, started: 0x01 } as const);
 export type ParkingTicketStatus = keyof typeof ParkingTicketStatus.values;
 
 /** The properties of parking_ticket (0x0047). */

@@ -6,7 +6,7 @@ import { ActiveState } from './custom-types.js';
 import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
 
 /** power_takeoff.engaged (capabilities/power_takeoff.yml:27) */
-export const PowerTakeoffEngaged = /*@__PURE__*/ defineEnum('power_takeoff.engaged', { not_engaged: 0x00, engaged: 0x01 });
+export const PowerTakeoffEngaged = /*@__PURE__*/ defineEnum('power_takeoff.engaged', { not_engaged: 0x00, engaged: 0x01 } as const);
 export type PowerTakeoffEngaged = keyof typeof PowerTakeoffEngaged.values;
 
 /** The properties of power_takeoff (0x0065). */

@@ -7,11 +7,11 @@ import { MeasuredSpeed } from './unit-types.js';
 import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
 
 /** tachograph.vehicle_overspeed (capabilities/tachograph.yml:72) */
-export const TachographVehicleOverspeed = /*@__PURE__*/ defineEnum('tachograph.vehicle_overspeed', { no_overspeed: 0x00, overspeed: 0x01 });
+export const TachographVehicleOverspeed = /*@__PURE__*/ defineEnum('tachograph.vehicle_overspeed', { no_overspeed: 0x00, overspeed: 0x01 } as const);
 export type TachographVehicleOverspeed = keyof typeof TachographVehicleOverspeed.values;
 
 /** tachograph.vehicle_direction (capabilities/tachograph.yml:87) */
-export const TachographVehicleDirection = /*@__PURE__*/ defineEnum('tachograph.vehicle_direction', { forward: 0x00, reverse: 0x01 });
+export const TachographVehicleDirection = /*@__PURE__*/ defineEnum('tachograph.vehicle_direction', { forward: 0x00, reverse: 0x01 } as const);
 export type TachographVehicleDirection = keyof typeof TachographVehicleDirection.values;
 
 /** The properties of tachograph (0x0064). */

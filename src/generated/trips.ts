@@ -9,19 +9,19 @@ import { type Property, propertyComponents, universalProperties, type UniversalS
 const UInteger2 = /*@__PURE__*/ uinteger(2);
 
 /** trips.type (capabilities/trips.yml:15) */
-export const TripsType = /*@__PURE__*/ defineEnum('trips.type', { single: 0x00, multi: 0x01, eco: 0x02 });
+export const TripsType = /*@__PURE__*/ defineEnum('trips.type', { single: 0x00, multi: 0x01, eco: 0x02 } as const);
 export type TripsType = keyof typeof TripsType.values;
 
 /** trips.event (capabilities/trips.yml:236) */
-export const TripsEvent = /*@__PURE__*/ defineEnum('trips.event', { harsh_braking: 0x00, harsh_acceleration: 0x01, sharp_turn: 0x02, over_rpm: 0x03, overspeed: 0x04, idling_engine_on: 0x05, emergency_braking: 0x06 });
+export const TripsEvent = /*@__PURE__*/ defineEnum('trips.event', { harsh_braking: 0x00, harsh_acceleration: 0x01, sharp_turn: 0x02, over_rpm: 0x03, overspeed: 0x04, idling_engine_on: 0x05, emergency_braking: 0x06 } as const);
 export type TripsEvent = keyof typeof TripsEvent.values;
 
 /** trips.eco_level (capabilities/trips.yml:262) */
-export const TripsEcoLevel = /*@__PURE__*/ defineEnum('trips.eco_level', { high: 0x00, medium: 0x01 });
+export const TripsEcoLevel = /*@__PURE__*/ defineEnum('trips.eco_level', { high: 0x00, medium: 0x01 } as const);
 export type TripsEcoLevel = keyof typeof TripsEcoLevel.values;
 
 /** trips.road_type (capabilities/trips.yml:327) */
-export const TripsRoadType = /*@__PURE__*/ defineEnum('trips.road_type', { private_or_gravel: 0x00, local: 0x01, county: 0x02, rural: 0x03, federal_highway: 0x04, highway: 0x05, country: 0x06, national: 0x07 });
+export const TripsRoadType = /*@__PURE__*/ defineEnum('trips.road_type', { private_or_gravel: 0x00, local: 0x01, county: 0x02, rural: 0x03, federal_highway: 0x04, highway: 0x05, country: 0x06, national: 0x07 } as const);
 export type TripsRoadType = keyof typeof TripsRoadType.values;
 
 /** The properties of trips (0x006a). */

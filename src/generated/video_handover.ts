@@ -6,7 +6,7 @@ import { MeasuredDuration } from './unit-types.js';
 import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
 
 /** video_handover.screen (capabilities/video_handover.yml:39) */
-export const VideoHandoverScreen = /*@__PURE__*/ defineEnum('video_handover.screen', { front: 0x00, rear: 0x01 });
+export const VideoHandoverScreen = /*@__PURE__*/ defineEnum('video_handover.screen', { front: 0x00, rear: 0x01 } as const);
 export type VideoHandoverScreen = keyof typeof VideoHandoverScreen.values;
 
 /** The properties of video_handover (0x0043). */

@@ -5,7 +5,7 @@ import { type CommandBuilder, defineCapability, defineCapabilityApi, defineEnum,
 import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
 
 /** wake_up.status (capabilities/wake_up.yml:20) */
-export const WakeUpStatus = /*@__PURE__*/ defineEnum('wake_up.status', { wake_up: 0x00, sleep: 0x01 });
+export const WakeUpStatus = /*@__PURE__*/ defineEnum('wake_up.status', { wake_up: 0x00, sleep: 0x01 } as const);
 export type WakeUpStatus = keyof typeof WakeUpStatus.values;
 
 /** The properties of wake_up (0x0022). */

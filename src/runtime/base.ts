@@ -246,18 +246,23 @@ export function capabilityState(registryOf: () => Registry): ValueCodec<Message>
   };
 }
 
-export interface EnumCodec<N extends string> extends FixedCodec<N> {
+export interface EnumCodec<N extends string, V extends Readonly<Record<N, number>> = Readonly<Record<N, number>>> extends FixedCodec<N> {
   /** Case names and their byte values. */
-  readonly values: Readonly<Record<N, number>>;
+  readonly values: V;
   /** Names a setter must refuse (`disabled_in_setter`). */
   readonly disabledInSetter: readonly N[];
 }
 
-export function defineEnum<N extends string>(name: string, values: Record<N, number>, disabledInSetter: readonly NoInfer<N>[] = []): EnumCodec<N> {
+export function defineEnum<const V extends Readonly<Record<string, number>>, N extends string = keyof V & string>(
+  name: string,
+  values: V,
+  disabledInSetter: readonly NoInfer<N>[] = [],
+): EnumCodec<N, V> {
+  const ids = values as Readonly<Record<string, number>>;
   const names: Array<N | undefined> = new Array(256).fill(undefined);
-  for (const key of Object.keys(values) as N[]) names[values[key]] = key;
+  for (const key of Object.keys(ids) as N[]) names[ids[key]!] = key;
   const byteOf = (v: unknown): number => {
-    const id = typeof v === 'string' && Object.prototype.hasOwnProperty.call(values, v) ? values[v as N] : undefined;
+    const id = typeof v === 'string' && Object.prototype.hasOwnProperty.call(ids, v) ? ids[v] : undefined;
     if (id === undefined) throw new AutoApiError('UNKNOWN_NAME', -1, `${describe(v)} is not a ${name} value`);
     return id;
   };
