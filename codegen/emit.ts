@@ -10,7 +10,7 @@
  */
 import { SpecError } from './load.js';
 import { format, GeneratedFile, type Symbol } from './print.js';
-import { fixedSize, pascal, type CapabilityDef, type CustomDef, type EnumDef, type MeasurementDef, type Model, type PropertyDef, type TypeRef } from './model.js';
+import { fixedSize, type CapabilityDef, type CustomDef, type EnumDef, type MeasurementDef, type Model, type PropertyDef, type TypeRef } from './model.js';
 
 export interface EmitOptions {
   /** Module specifier generated code imports the runtime from. */
@@ -494,6 +494,5 @@ export function emit(model: Model, options: EmitOptions): Map<string, string> {
     );
     files.set('index.ts', finish(f));
   }
-  void pascal;
   return files;
 }

@@ -467,18 +467,17 @@ export function loadModel(dir: string): Model {
 
   const model: Model = { dir, version, measurements, customs, enums, universal, components, capabilities };
   // Examples must at least fit their type; whether they also match their value is the linter's business.
-  const checkExample = (type: TypeRef, multiple: boolean, ex: Example): void => {
+  const checkExample = (type: TypeRef, ex: Example): void => {
     try {
       interpret(model, type, ex.hex);
     } catch (e) {
       if (!(e instanceof InterpretError)) throw e;
       problems.push(`${shown(join(dir, ex.file))}:${ex.line}: data_component: example "${ex.hex}" does not fit ${describeType(type)}: ${e.message}`);
     }
-    void multiple;
   };
   if (problems.length === 0) {
-    for (const p of [...universal, ...capabilities.flatMap((c) => c.properties)]) for (const ex of p.examples) checkExample(p.type, p.multiple, ex);
-    for (const c of components.examples) checkExample(c.type, false, c.example);
+    for (const p of [...universal, ...capabilities.flatMap((c) => c.properties)]) for (const ex of p.examples) checkExample(p.type, ex);
+    for (const c of components.examples) checkExample(c.type, c.example);
   }
   if (problems.length > 0) throw new SpecError(problems);
   return model;
