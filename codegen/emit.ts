@@ -231,6 +231,18 @@ export function emit(model: Model, options: EmitOptions): Map<string, string> {
     f.print('  ];', '}');
   };
 
+  /** A switch that stores a decoded property with one plain assignment per id; `otherwise` handles the rest. */
+  const printStore = (f: GeneratedFile, signature: string, props: PropertyDef[], otherwise: string): void => {
+    f.print('', `/** Stores a decoded property: one plain assignment per id. */`, `${signature} {`, '  switch (id) {');
+    for (const p of props) {
+      const key = `s.${p.nameCased}`;
+      f.print(`    case ${hex(p.id)}:`);
+      if (p.multiple) f.print(`      (${key} ??= []).push(p);`, '      return true;');
+      else f.print(`      if (${key} !== undefined) return false;`, `      ${key} = p;`, '      return true;');
+    }
+    f.print('  }', `  return ${otherwise};`, '}');
+  };
+
   const printStateFields = (f: GeneratedFile, at: Home, props: PropertyDef[]): void => {
     const property = at === UNIVERSAL ? 'Property' : f.use({ name: 'Property', from: `./${UNIVERSAL}.js`, typeOnly: true });
     for (const p of props) {
@@ -399,7 +411,9 @@ export function emit(model: Model, options: EmitOptions): Map<string, string> {
       `  return [${codec(f, UNIVERSAL, failure)}, ${codec(f, UNIVERSAL, availability)}];`,
       '}',
     );
+    printStore(f, 'export function storeUniversal(s: UniversalState, id: number, p: Property<never>): boolean', model.universal, 'false');
     claim('propertyComponents', UNIVERSAL);
+    claim('storeUniversal', UNIVERSAL);
     files.set(`${UNIVERSAL}.ts`, finish(f));
   }
 
@@ -414,14 +428,8 @@ export function emit(model: Model, options: EmitOptions): Map<string, string> {
     const universal = f.use({ name: 'universalProperties', from: `./${UNIVERSAL}.js` });
     printPropertyTable(f, at, 'properties', c.properties, `...${universal}(),`);
     const property = f.use({ name: 'Property', from: `./${UNIVERSAL}.js`, typeOnly: true });
-    f.print('', `/** Stores a decoded property: one plain assignment per id. */`, `function store(s: ${c.tsName}, id: number, p: ${property}<never>): boolean {`, '  switch (id) {');
-    for (const p of [...c.properties, ...model.universal]) {
-      const key = `s.${p.nameCased}`;
-      f.print(`    case ${hex(p.id)}:`);
-      if (p.multiple) f.print(`      (${key} ??= []).push(p);`, '      return true;');
-      else f.print(`      if (${key} !== undefined) return false;`, `      ${key} = p;`, '      return true;');
-    }
-    f.print('  }', '  return false;', '}');
+    const storeUniversal = f.use({ name: 'storeUniversal', from: `./${UNIVERSAL}.js` });
+    printStore(f, `function store(s: ${c.tsName}, id: number, p: ${property}<never>): boolean`, c.properties, `${storeUniversal}(s, id, p)`);
     const components = f.use({ name: 'propertyComponents', from: `./${UNIVERSAL}.js` });
     f.print('', `export const ${c.tsName}Capability = /*@__PURE__*/ ${f.use(rt('defineCapability'))}(${hex(c.id, 4)}, ${q(c.name)}, properties, store);`);
     f.print('', `export type ${c.tsName}Message = ${f.use(rt('TypedStateMessage', true))}<${q(c.name)}, ${c.tsName}> | ${f.use(rt('TypedRequestMessage', true))}<${q(c.name)}>;`);

@@ -3,7 +3,7 @@
 
 import { type CommandBuilder, defineCapability, defineCapabilityApi, defineEnum, type PropertyCodec, type TypedRequestMessage, type TypedStateMessage } from '../runtime/index.js';
 import { ActiveState, LaneKeepAssistState, OnOffState, ParkAssist } from './custom-types.js';
-import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, storeUniversal, universalProperties, type UniversalState } from './universal-properties.js';
 
 /** adas.blind_spot_warning_system_coverage (capabilities/adas.yml:52) */
 export const AdasBlindSpotWarningSystemCoverage = /*@__PURE__*/ defineEnum('adas.blind_spot_warning_system_coverage', { regular: 0x00, trailer: 0x01 } as const);
@@ -104,28 +104,8 @@ function store(s: Adas, id: number, p: Property<never>): boolean {
       if (s.launchControl !== undefined) return false;
       s.launchControl = p;
       return true;
-    case 0xa0:
-      if (s.nonce !== undefined) return false;
-      s.nonce = p;
-      return true;
-    case 0xa1:
-      if (s.vehicleSignature !== undefined) return false;
-      s.vehicleSignature = p;
-      return true;
-    case 0xa2:
-      if (s.timestamp !== undefined) return false;
-      s.timestamp = p;
-      return true;
-    case 0xa3:
-      if (s.vin !== undefined) return false;
-      s.vin = p;
-      return true;
-    case 0xa4:
-      if (s.brand !== undefined) return false;
-      s.brand = p;
-      return true;
   }
-  return false;
+  return storeUniversal(s, id, p);
 }
 
 export const AdasCapability = /*@__PURE__*/ defineCapability(0x006c, 'adas', properties, store);

@@ -4,7 +4,7 @@
 import { type CommandBuilder, defineCapability, defineCapabilityApi, defineEnum, double, type PropertyCodec, type SetterSpec, type TypedRequestMessage, type TypedStateMessage } from '../runtime/index.js';
 import { ActiveState, ChargingRestriction, DepartureTime, DistanceOverTime, DrivingModePHEV, EnabledState, LockState, Position, ReductionTime, TemperatureExtreme, Time, Timer, WeekdayTime } from './custom-types.js';
 import { MeasuredDuration, MeasuredElectricCurrent, MeasuredElectricPotentialDifference, MeasuredEnergy, MeasuredLength, MeasuredPower, MeasuredTemperature } from './unit-types.js';
-import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, storeUniversal, universalProperties, type UniversalState } from './universal-properties.js';
 
 /** charging.charge_mode (capabilities/charging.yml:138) */
 export const ChargingChargeMode = /*@__PURE__*/ defineEnum('charging.charge_mode', { immediate: 0x00, timer_based: 0x01, inductive: 0x02, conductive: 0x03, push_button: 0x04 } as const, ['inductive', 'conductive', 'push_button']);
@@ -673,28 +673,8 @@ function store(s: Charging, id: number, p: Property<never>): boolean {
       if (s.chargingVoltage !== undefined) return false;
       s.chargingVoltage = p;
       return true;
-    case 0xa0:
-      if (s.nonce !== undefined) return false;
-      s.nonce = p;
-      return true;
-    case 0xa1:
-      if (s.vehicleSignature !== undefined) return false;
-      s.vehicleSignature = p;
-      return true;
-    case 0xa2:
-      if (s.timestamp !== undefined) return false;
-      s.timestamp = p;
-      return true;
-    case 0xa3:
-      if (s.vin !== undefined) return false;
-      s.vin = p;
-      return true;
-    case 0xa4:
-      if (s.brand !== undefined) return false;
-      s.brand = p;
-      return true;
   }
-  return false;
+  return storeUniversal(s, id, p);
 }
 
 export const ChargingCapability = /*@__PURE__*/ defineCapability(0x0023, 'charging', properties, store);

@@ -4,7 +4,7 @@
 import { type CommandBuilder, defineCapability, defineCapabilityApi, double, type PropertyCodec, string, timestamp, type Timestamp, type TypedRequestMessage, type TypedStateMessage } from '../runtime/index.js';
 import { ActiveState, ChargingCost, ChargingLocation, ChargingPoint } from './custom-types.js';
 import { MeasuredDuration, MeasuredEnergy, MeasuredLength } from './unit-types.js';
-import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, storeUniversal, universalProperties, type UniversalState } from './universal-properties.js';
 
 /** The properties of charging_session (0x006d). */
 export interface ChargingSession extends UniversalState {
@@ -115,28 +115,8 @@ function store(s: ChargingSession, id: number, p: Property<never>): boolean {
       if (s.location !== undefined) return false;
       s.location = p;
       return true;
-    case 0xa0:
-      if (s.nonce !== undefined) return false;
-      s.nonce = p;
-      return true;
-    case 0xa1:
-      if (s.vehicleSignature !== undefined) return false;
-      s.vehicleSignature = p;
-      return true;
-    case 0xa2:
-      if (s.timestamp !== undefined) return false;
-      s.timestamp = p;
-      return true;
-    case 0xa3:
-      if (s.vin !== undefined) return false;
-      s.vin = p;
-      return true;
-    case 0xa4:
-      if (s.brand !== undefined) return false;
-      s.brand = p;
-      return true;
   }
-  return false;
+  return storeUniversal(s, id, p);
 }
 
 export const ChargingSessionCapability = /*@__PURE__*/ defineCapability(0x006d, 'charging_session', properties, store);

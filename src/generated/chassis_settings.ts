@@ -4,7 +4,7 @@
 import { type CommandBuilder, defineCapability, defineCapabilityApi, defineEnum, type PropertyCodec, type SetterSpec, type TypedRequestMessage, type TypedStateMessage } from '../runtime/index.js';
 import { DrivingMode, SpringRate } from './custom-types.js';
 import { MeasuredLength } from './unit-types.js';
-import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, storeUniversal, universalProperties, type UniversalState } from './universal-properties.js';
 
 /** chassis_settings.sport_chrono (capabilities/chassis_settings.yml:34) */
 export const ChassisSettingsSportChrono = /*@__PURE__*/ defineEnum('chassis_settings.sport_chrono', { inactive: 0x00, active: 0x01, reset: 0x02 } as const);
@@ -76,28 +76,8 @@ function store(s: ChassisSettings, id: number, p: Property<never>): boolean {
       if (s.minimumChassisPosition !== undefined) return false;
       s.minimumChassisPosition = p;
       return true;
-    case 0xa0:
-      if (s.nonce !== undefined) return false;
-      s.nonce = p;
-      return true;
-    case 0xa1:
-      if (s.vehicleSignature !== undefined) return false;
-      s.vehicleSignature = p;
-      return true;
-    case 0xa2:
-      if (s.timestamp !== undefined) return false;
-      s.timestamp = p;
-      return true;
-    case 0xa3:
-      if (s.vin !== undefined) return false;
-      s.vin = p;
-      return true;
-    case 0xa4:
-      if (s.brand !== undefined) return false;
-      s.brand = p;
-      return true;
   }
-  return false;
+  return storeUniversal(s, id, p);
 }
 
 export const ChassisSettingsCapability = /*@__PURE__*/ defineCapability(0x0053, 'chassis_settings', properties, store);

@@ -4,7 +4,7 @@
 import { type AtLeastOne, type CommandBuilder, defineCapability, defineCapabilityApi, double, type PropertyCodec, type SetterSpec, type TypedRequestMessage, type TypedStateMessage } from '../runtime/index.js';
 import { ActiveState, WeekdayTime } from './custom-types.js';
 import { MeasuredPower, MeasuredTemperature } from './unit-types.js';
-import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, storeUniversal, universalProperties, type UniversalState } from './universal-properties.js';
 
 /** The properties of climate (0x0024). */
 export interface Climate extends UniversalState {
@@ -109,28 +109,8 @@ function store(s: Climate, id: number, p: Property<never>): boolean {
       if (s.airConditionerCompressorPower !== undefined) return false;
       s.airConditionerCompressorPower = p;
       return true;
-    case 0xa0:
-      if (s.nonce !== undefined) return false;
-      s.nonce = p;
-      return true;
-    case 0xa1:
-      if (s.vehicleSignature !== undefined) return false;
-      s.vehicleSignature = p;
-      return true;
-    case 0xa2:
-      if (s.timestamp !== undefined) return false;
-      s.timestamp = p;
-      return true;
-    case 0xa3:
-      if (s.vin !== undefined) return false;
-      s.vin = p;
-      return true;
-    case 0xa4:
-      if (s.brand !== undefined) return false;
-      s.brand = p;
-      return true;
   }
-  return false;
+  return storeUniversal(s, id, p);
 }
 
 export const ClimateCapability = /*@__PURE__*/ defineCapability(0x0024, 'climate', properties, store);

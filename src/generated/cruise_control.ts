@@ -4,7 +4,7 @@
 import { type CommandBuilder, defineCapability, defineCapabilityApi, defineEnum, type PropertyCodec, type SetterSpec, type TypedRequestMessage, type TypedStateMessage } from '../runtime/index.js';
 import { ActiveState } from './custom-types.js';
 import { MeasuredSpeed } from './unit-types.js';
-import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, storeUniversal, universalProperties, type UniversalState } from './universal-properties.js';
 
 /** cruise_control.limiter (capabilities/cruise_control.yml:29) */
 export const CruiseControlLimiter = /*@__PURE__*/ defineEnum('cruise_control.limiter', { not_set: 0x00, higher_speed_requested: 0x01, lower_speed_requested: 0x02, speed_fixed: 0x03 } as const);
@@ -58,28 +58,8 @@ function store(s: CruiseControl, id: number, p: Property<never>): boolean {
       if (s.accTargetSpeed !== undefined) return false;
       s.accTargetSpeed = p;
       return true;
-    case 0xa0:
-      if (s.nonce !== undefined) return false;
-      s.nonce = p;
-      return true;
-    case 0xa1:
-      if (s.vehicleSignature !== undefined) return false;
-      s.vehicleSignature = p;
-      return true;
-    case 0xa2:
-      if (s.timestamp !== undefined) return false;
-      s.timestamp = p;
-      return true;
-    case 0xa3:
-      if (s.vin !== undefined) return false;
-      s.vin = p;
-      return true;
-    case 0xa4:
-      if (s.brand !== undefined) return false;
-      s.brand = p;
-      return true;
   }
-  return false;
+  return storeUniversal(s, id, p);
 }
 
 export const CruiseControlCapability = /*@__PURE__*/ defineCapability(0x0062, 'cruise_control', properties, store);

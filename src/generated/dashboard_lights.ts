@@ -3,7 +3,7 @@
 
 import { type CommandBuilder, defineCapability, defineCapabilityApi, defineEnum, type PropertyCodec, type TypedRequestMessage, type TypedStateMessage } from '../runtime/index.js';
 import { DashboardLight, DynamicWarning } from './custom-types.js';
-import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, storeUniversal, universalProperties, type UniversalState } from './universal-properties.js';
 
 /** dashboard_lights.bulb_failures (capabilities/dashboard_lights.yml:809) */
 export const DashboardLightsBulbFailures = /*@__PURE__*/ defineEnum('dashboard_lights.bulb_failures', { turn_signal_left: 0x00, turn_signal_right: 0x01, low_beam: 0x02, low_beam_left: 0x03, low_beam_right: 0x04, high_beam: 0x05, high_beam_left: 0x06, high_beam_right: 0x07, fog_light_front: 0x08, fog_light_rear: 0x09, stop: 0x0a, position: 0x0b, day_running: 0x0c, trailer_turn: 0x0d, trailer_turn_left: 0x0e, trailer_turn_right: 0x0f, trailer_stop: 0x10, trailer_electrical_failure: 0x11, multiple: 0x12 } as const);
@@ -40,28 +40,8 @@ function store(s: DashboardLights, id: number, p: Property<never>): boolean {
     case 0x03:
       (s.dynamicWarnings ??= []).push(p);
       return true;
-    case 0xa0:
-      if (s.nonce !== undefined) return false;
-      s.nonce = p;
-      return true;
-    case 0xa1:
-      if (s.vehicleSignature !== undefined) return false;
-      s.vehicleSignature = p;
-      return true;
-    case 0xa2:
-      if (s.timestamp !== undefined) return false;
-      s.timestamp = p;
-      return true;
-    case 0xa3:
-      if (s.vin !== undefined) return false;
-      s.vin = p;
-      return true;
-    case 0xa4:
-      if (s.brand !== undefined) return false;
-      s.brand = p;
-      return true;
   }
-  return false;
+  return storeUniversal(s, id, p);
 }
 
 export const DashboardLightsCapability = /*@__PURE__*/ defineCapability(0x0061, 'dashboard_lights', properties, store);

@@ -4,7 +4,7 @@
 import { type CommandBuilder, defineCapability, defineCapabilityApi, defineEnum, double, type PropertyCodec, type TypedRequestMessage, type TypedStateMessage } from '../runtime/index.js';
 import { ActiveState, CheckControlMessage, ConfirmedTroubleCode, DieselExhaustFilterStatus, FluidLevel, OemTroubleCodeValue, ServiceStatus, TirePressure, TirePressureStatus, TireTemperature, TroubleCode, WheelRPM } from './custom-types.js';
 import { MeasuredAngularVelocity, MeasuredDuration, MeasuredElectricPotentialDifference, MeasuredLength, MeasuredSpeed, MeasuredTemperature, MeasuredVolume } from './unit-types.js';
-import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, storeUniversal, universalProperties, type UniversalState } from './universal-properties.js';
 
 /** diagnostics.fuel_level_accuracy (capabilities/diagnostics.yml:611) */
 export const DiagnosticsFuelLevelAccuracy = /*@__PURE__*/ defineEnum('diagnostics.fuel_level_accuracy', { measured: 0x00, calculated: 0x01 } as const);
@@ -412,28 +412,8 @@ function store(s: Diagnostics, id: number, p: Property<never>): boolean {
       if (s.secondaryEnergyLevel !== undefined) return false;
       s.secondaryEnergyLevel = p;
       return true;
-    case 0xa0:
-      if (s.nonce !== undefined) return false;
-      s.nonce = p;
-      return true;
-    case 0xa1:
-      if (s.vehicleSignature !== undefined) return false;
-      s.vehicleSignature = p;
-      return true;
-    case 0xa2:
-      if (s.timestamp !== undefined) return false;
-      s.timestamp = p;
-      return true;
-    case 0xa3:
-      if (s.vin !== undefined) return false;
-      s.vin = p;
-      return true;
-    case 0xa4:
-      if (s.brand !== undefined) return false;
-      s.brand = p;
-      return true;
   }
-  return false;
+  return storeUniversal(s, id, p);
 }
 
 export const DiagnosticsCapability = /*@__PURE__*/ defineCapability(0x0033, 'diagnostics', properties, store);

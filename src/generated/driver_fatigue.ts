@@ -2,7 +2,7 @@
 // Regenerate with: auto-api gen --spec <dir> --out <dir>
 
 import { type CommandBuilder, defineCapability, defineCapabilityApi, defineEnum, type PropertyCodec, type TypedRequestMessage, type TypedStateMessage } from '../runtime/index.js';
-import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, storeUniversal, universalProperties, type UniversalState } from './universal-properties.js';
 
 /** driver_fatigue.detected_fatigue_level (capabilities/driver_fatigue.yml:17) */
 export const DriverFatigueDetectedFatigueLevel = /*@__PURE__*/ defineEnum('driver_fatigue.detected_fatigue_level', { light: 0x00, pause_recommended: 0x01, action_needed: 0x02, car_ready_to_take_over: 0x03 } as const);
@@ -28,28 +28,8 @@ function store(s: DriverFatigue, id: number, p: Property<never>): boolean {
       if (s.detectedFatigueLevel !== undefined) return false;
       s.detectedFatigueLevel = p;
       return true;
-    case 0xa0:
-      if (s.nonce !== undefined) return false;
-      s.nonce = p;
-      return true;
-    case 0xa1:
-      if (s.vehicleSignature !== undefined) return false;
-      s.vehicleSignature = p;
-      return true;
-    case 0xa2:
-      if (s.timestamp !== undefined) return false;
-      s.timestamp = p;
-      return true;
-    case 0xa3:
-      if (s.vin !== undefined) return false;
-      s.vin = p;
-      return true;
-    case 0xa4:
-      if (s.brand !== undefined) return false;
-      s.brand = p;
-      return true;
   }
-  return false;
+  return storeUniversal(s, id, p);
 }
 
 export const DriverFatigueCapability = /*@__PURE__*/ defineCapability(0x0041, 'driver_fatigue', properties, store);

@@ -4,7 +4,7 @@
 import { type CommandBuilder, defineCapability, defineCapabilityApi, defineEnum, type PropertyCodec, type SetterSpec, type TypedRequestMessage, type TypedStateMessage } from '../runtime/index.js';
 import { ActiveState, EnabledState, OnOffState } from './custom-types.js';
 import { MeasuredDuration } from './unit-types.js';
-import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, storeUniversal, universalProperties, type UniversalState } from './universal-properties.js';
 
 /** engine.preconditioning_error (capabilities/engine.yml:76) */
 export const EnginePreconditioningError = /*@__PURE__*/ defineEnum('engine.preconditioning_error', { low_fuel: 0x00, low_battery: 0x01, quota_exceeded: 0x02, heater_failure: 0x03, component_failure: 0x04, open_or_unlocked: 0x05, ok: 0x06 } as const);
@@ -90,28 +90,8 @@ function store(s: Engine, id: number, p: Property<never>): boolean {
       if (s.limpMode !== undefined) return false;
       s.limpMode = p;
       return true;
-    case 0xa0:
-      if (s.nonce !== undefined) return false;
-      s.nonce = p;
-      return true;
-    case 0xa1:
-      if (s.vehicleSignature !== undefined) return false;
-      s.vehicleSignature = p;
-      return true;
-    case 0xa2:
-      if (s.timestamp !== undefined) return false;
-      s.timestamp = p;
-      return true;
-    case 0xa3:
-      if (s.vin !== undefined) return false;
-      s.vin = p;
-      return true;
-    case 0xa4:
-      if (s.brand !== undefined) return false;
-      s.brand = p;
-      return true;
   }
-  return false;
+  return storeUniversal(s, id, p);
 }
 
 export const EngineCapability = /*@__PURE__*/ defineCapability(0x0069, 'engine', properties, store);

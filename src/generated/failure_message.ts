@@ -2,7 +2,7 @@
 // Regenerate with: auto-api gen --spec <dir> --out <dir>
 
 import { bytes, type CommandBuilder, defineCapability, defineCapabilityApi, defineEnum, type PropertyCodec, string, type TypedRequestMessage, type TypedStateMessage, uinteger } from '../runtime/index.js';
-import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, storeUniversal, universalProperties, type UniversalState } from './universal-properties.js';
 
 const UInteger1 = /*@__PURE__*/ uinteger(1);
 const UInteger2 = /*@__PURE__*/ uinteger(2);
@@ -59,28 +59,8 @@ function store(s: FailureMessage, id: number, p: Property<never>): boolean {
       if (s.failedPropertyIDs !== undefined) return false;
       s.failedPropertyIDs = p;
       return true;
-    case 0xa0:
-      if (s.nonce !== undefined) return false;
-      s.nonce = p;
-      return true;
-    case 0xa1:
-      if (s.vehicleSignature !== undefined) return false;
-      s.vehicleSignature = p;
-      return true;
-    case 0xa2:
-      if (s.timestamp !== undefined) return false;
-      s.timestamp = p;
-      return true;
-    case 0xa3:
-      if (s.vin !== undefined) return false;
-      s.vin = p;
-      return true;
-    case 0xa4:
-      if (s.brand !== undefined) return false;
-      s.brand = p;
-      return true;
   }
-  return false;
+  return storeUniversal(s, id, p);
 }
 
 export const FailureMessageCapability = /*@__PURE__*/ defineCapability(0x0002, 'failure_message', properties, store);

@@ -3,7 +3,7 @@
 
 import { type CommandBuilder, defineCapability, defineCapabilityApi, type Message, type PropertyCodec, type SetterSpec, timestamp, type Timestamp, type TypedRequestMessage, type TypedStateMessage, uinteger } from '../runtime/index.js';
 import { CapabilityState } from './capability-state.js';
-import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, storeUniversal, universalProperties, type UniversalState } from './universal-properties.js';
 
 const UInteger2 = /*@__PURE__*/ uinteger(2);
 
@@ -47,28 +47,8 @@ function store(s: Historical, id: number, p: Property<never>): boolean {
       if (s.endDate !== undefined) return false;
       s.endDate = p;
       return true;
-    case 0xa0:
-      if (s.nonce !== undefined) return false;
-      s.nonce = p;
-      return true;
-    case 0xa1:
-      if (s.vehicleSignature !== undefined) return false;
-      s.vehicleSignature = p;
-      return true;
-    case 0xa2:
-      if (s.timestamp !== undefined) return false;
-      s.timestamp = p;
-      return true;
-    case 0xa3:
-      if (s.vin !== undefined) return false;
-      s.vin = p;
-      return true;
-    case 0xa4:
-      if (s.brand !== undefined) return false;
-      s.brand = p;
-      return true;
   }
-  return false;
+  return storeUniversal(s, id, p);
 }
 
 export const HistoricalCapability = /*@__PURE__*/ defineCapability(0x0012, 'historical', properties, store);

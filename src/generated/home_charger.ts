@@ -4,7 +4,7 @@
 import { type CommandBuilder, defineCapability, defineCapabilityApi, defineEnum, type PropertyCodec, type SetterSpec, string, type TypedRequestMessage, type TypedStateMessage } from '../runtime/index.js';
 import { ActiveState, Coordinates, EnabledState, NetworkSecurity, PriceTariff } from './custom-types.js';
 import { MeasuredElectricCurrent, MeasuredPower } from './unit-types.js';
-import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, storeUniversal, universalProperties, type UniversalState } from './universal-properties.js';
 
 /** home_charger.charging_status (capabilities/home_charger.yml:27) */
 export const HomeChargerChargingStatus = /*@__PURE__*/ defineEnum('home_charger.charging_status', { disconnected: 0x00, plugged_in: 0x01, charging: 0x02 } as const);
@@ -146,28 +146,8 @@ function store(s: HomeCharger, id: number, p: Property<never>): boolean {
       if (s.chargingPower !== undefined) return false;
       s.chargingPower = p;
       return true;
-    case 0xa0:
-      if (s.nonce !== undefined) return false;
-      s.nonce = p;
-      return true;
-    case 0xa1:
-      if (s.vehicleSignature !== undefined) return false;
-      s.vehicleSignature = p;
-      return true;
-    case 0xa2:
-      if (s.timestamp !== undefined) return false;
-      s.timestamp = p;
-      return true;
-    case 0xa3:
-      if (s.vin !== undefined) return false;
-      s.vin = p;
-      return true;
-    case 0xa4:
-      if (s.brand !== undefined) return false;
-      s.brand = p;
-      return true;
   }
-  return false;
+  return storeUniversal(s, id, p);
 }
 
 export const HomeChargerCapability = /*@__PURE__*/ defineCapability(0x0060, 'home_charger', properties, store);

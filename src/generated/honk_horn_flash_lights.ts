@@ -4,7 +4,7 @@
 import { type AtLeastOne, type CommandBuilder, defineCapability, defineCapabilityApi, defineEnum, type PropertyCodec, type SetterSpec, type TypedRequestMessage, type TypedStateMessage, uinteger } from '../runtime/index.js';
 import { ActiveState } from './custom-types.js';
 import { MeasuredDuration } from './unit-types.js';
-import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, storeUniversal, universalProperties, type UniversalState } from './universal-properties.js';
 
 const UInteger1 = /*@__PURE__*/ uinteger(1);
 
@@ -60,28 +60,8 @@ function store(s: HonkHornFlashLights, id: number, p: Property<never>): boolean 
       if (s.honkTime !== undefined) return false;
       s.honkTime = p;
       return true;
-    case 0xa0:
-      if (s.nonce !== undefined) return false;
-      s.nonce = p;
-      return true;
-    case 0xa1:
-      if (s.vehicleSignature !== undefined) return false;
-      s.vehicleSignature = p;
-      return true;
-    case 0xa2:
-      if (s.timestamp !== undefined) return false;
-      s.timestamp = p;
-      return true;
-    case 0xa3:
-      if (s.vin !== undefined) return false;
-      s.vin = p;
-      return true;
-    case 0xa4:
-      if (s.brand !== undefined) return false;
-      s.brand = p;
-      return true;
   }
-  return false;
+  return storeUniversal(s, id, p);
 }
 
 export const HonkHornFlashLightsCapability = /*@__PURE__*/ defineCapability(0x0026, 'honk_horn_flash_lights', properties, store);

@@ -3,7 +3,7 @@
 
 import { type CommandBuilder, defineCapability, defineCapabilityApi, defineEnum, type PropertyCodec, type TypedRequestMessage, type TypedStateMessage } from '../runtime/index.js';
 import { LockSafety, LockState } from './custom-types.js';
-import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, storeUniversal, universalProperties, type UniversalState } from './universal-properties.js';
 
 /** hood.position (capabilities/hood.yml:16) */
 export const HoodPosition = /*@__PURE__*/ defineEnum('hood.position', { closed: 0x00, open: 0x01, intermediate: 0x02 } as const);
@@ -43,28 +43,8 @@ function store(s: Hood, id: number, p: Property<never>): boolean {
       if (s.lockSafety !== undefined) return false;
       s.lockSafety = p;
       return true;
-    case 0xa0:
-      if (s.nonce !== undefined) return false;
-      s.nonce = p;
-      return true;
-    case 0xa1:
-      if (s.vehicleSignature !== undefined) return false;
-      s.vehicleSignature = p;
-      return true;
-    case 0xa2:
-      if (s.timestamp !== undefined) return false;
-      s.timestamp = p;
-      return true;
-    case 0xa3:
-      if (s.vin !== undefined) return false;
-      s.vin = p;
-      return true;
-    case 0xa4:
-      if (s.brand !== undefined) return false;
-      s.brand = p;
-      return true;
   }
-  return false;
+  return storeUniversal(s, id, p);
 }
 
 export const HoodCapability = /*@__PURE__*/ defineCapability(0x0067, 'hood', properties, store);

@@ -2,7 +2,7 @@
 // Regenerate with: auto-api gen --spec <dir> --out <dir>
 
 import { type CommandBuilder, defineCapability, defineCapabilityApi, defineEnum, type PropertyCodec, type TypedRequestMessage, type TypedStateMessage } from '../runtime/index.js';
-import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, storeUniversal, universalProperties, type UniversalState } from './universal-properties.js';
 
 /** keyfob_position.location (capabilities/keyfob_position.yml:18) */
 export const KeyfobPositionLocation = /*@__PURE__*/ defineEnum('keyfob_position.location', { out_of_range: 0x00, outside_driver_side: 0x01, outside_in_front_of_car: 0x02, outside_passenger_side: 0x03, outside_behind_car: 0x04, inside_car: 0x05, not_inside: 0x06 } as const);
@@ -28,28 +28,8 @@ function store(s: KeyfobPosition, id: number, p: Property<never>): boolean {
       if (s.location !== undefined) return false;
       s.location = p;
       return true;
-    case 0xa0:
-      if (s.nonce !== undefined) return false;
-      s.nonce = p;
-      return true;
-    case 0xa1:
-      if (s.vehicleSignature !== undefined) return false;
-      s.vehicleSignature = p;
-      return true;
-    case 0xa2:
-      if (s.timestamp !== undefined) return false;
-      s.timestamp = p;
-      return true;
-    case 0xa3:
-      if (s.vin !== undefined) return false;
-      s.vin = p;
-      return true;
-    case 0xa4:
-      if (s.brand !== undefined) return false;
-      s.brand = p;
-      return true;
   }
-  return false;
+  return storeUniversal(s, id, p);
 }
 
 export const KeyfobPositionCapability = /*@__PURE__*/ defineCapability(0x0048, 'keyfob_position', properties, store);

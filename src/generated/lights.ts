@@ -3,7 +3,7 @@
 
 import { type AtLeastOne, type CommandBuilder, defineCapability, defineCapabilityApi, defineEnum, type PropertyCodec, type SetterSpec, type TypedRequestMessage, type TypedStateMessage } from '../runtime/index.js';
 import { ActiveState, Light, ReadingLamp, RGBColour } from './custom-types.js';
-import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, storeUniversal, universalProperties, type UniversalState } from './universal-properties.js';
 
 /** lights.front_exterior_light (capabilities/lights.yml:19) */
 export const LightsFrontExteriorLight = /*@__PURE__*/ defineEnum('lights.front_exterior_light', { inactive: 0x00, active: 0x01, active_with_full_beam: 0x02, drl: 0x03, automatic: 0x04 } as const);
@@ -97,28 +97,8 @@ function store(s: Lights, id: number, p: Property<never>): boolean {
       if (s.parkingLightStatus !== undefined) return false;
       s.parkingLightStatus = p;
       return true;
-    case 0xa0:
-      if (s.nonce !== undefined) return false;
-      s.nonce = p;
-      return true;
-    case 0xa1:
-      if (s.vehicleSignature !== undefined) return false;
-      s.vehicleSignature = p;
-      return true;
-    case 0xa2:
-      if (s.timestamp !== undefined) return false;
-      s.timestamp = p;
-      return true;
-    case 0xa3:
-      if (s.vin !== undefined) return false;
-      s.vin = p;
-      return true;
-    case 0xa4:
-      if (s.brand !== undefined) return false;
-      s.brand = p;
-      return true;
   }
-  return false;
+  return storeUniversal(s, id, p);
 }
 
 export const LightsCapability = /*@__PURE__*/ defineCapability(0x0036, 'lights', properties, store);

@@ -4,7 +4,7 @@
 import { type CommandBuilder, defineCapability, defineCapabilityApi, defineEnum, type PropertyCodec, timestamp, type Timestamp, type TypedRequestMessage, type TypedStateMessage, uinteger } from '../runtime/index.js';
 import { BrakeServiceDueDate, BrakeServiceRemainingDistance, BrakeServiceStatus, ConditionBasedService, ServiceStatus, ServiceWarning } from './custom-types.js';
 import { MeasuredDuration, MeasuredLength } from './unit-types.js';
-import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, storeUniversal, universalProperties, type UniversalState } from './universal-properties.js';
 
 const UInteger1 = /*@__PURE__*/ uinteger(1);
 
@@ -294,28 +294,8 @@ function store(s: Maintenance, id: number, p: Property<never>): boolean {
       if (s.nextInspectionDistance !== undefined) return false;
       s.nextInspectionDistance = p;
       return true;
-    case 0xa0:
-      if (s.nonce !== undefined) return false;
-      s.nonce = p;
-      return true;
-    case 0xa1:
-      if (s.vehicleSignature !== undefined) return false;
-      s.vehicleSignature = p;
-      return true;
-    case 0xa2:
-      if (s.timestamp !== undefined) return false;
-      s.timestamp = p;
-      return true;
-    case 0xa3:
-      if (s.vin !== undefined) return false;
-      s.vin = p;
-      return true;
-    case 0xa4:
-      if (s.brand !== undefined) return false;
-      s.brand = p;
-      return true;
   }
-  return false;
+  return storeUniversal(s, id, p);
 }
 
 export const MaintenanceCapability = /*@__PURE__*/ defineCapability(0x0034, 'maintenance', properties, store);

@@ -4,7 +4,7 @@
 import { type CommandBuilder, defineCapability, defineCapabilityApi, double, type PropertyCodec, type SetterSpec, string, type TypedRequestMessage, type TypedStateMessage, uinteger } from '../runtime/index.js';
 import { Coordinates } from './custom-types.js';
 import { MeasuredDuration, MeasuredLength } from './unit-types.js';
-import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, storeUniversal, universalProperties, type UniversalState } from './universal-properties.js';
 
 const UInteger1 = /*@__PURE__*/ uinteger(1);
 
@@ -77,28 +77,8 @@ function store(s: NaviDestination, id: number, p: Property<never>): boolean {
       if (s.chargingTimeForDestination !== undefined) return false;
       s.chargingTimeForDestination = p;
       return true;
-    case 0xa0:
-      if (s.nonce !== undefined) return false;
-      s.nonce = p;
-      return true;
-    case 0xa1:
-      if (s.vehicleSignature !== undefined) return false;
-      s.vehicleSignature = p;
-      return true;
-    case 0xa2:
-      if (s.timestamp !== undefined) return false;
-      s.timestamp = p;
-      return true;
-    case 0xa3:
-      if (s.vin !== undefined) return false;
-      s.vin = p;
-      return true;
-    case 0xa4:
-      if (s.brand !== undefined) return false;
-      s.brand = p;
-      return true;
   }
-  return false;
+  return storeUniversal(s, id, p);
 }
 
 export const NaviDestinationCapability = /*@__PURE__*/ defineCapability(0x0031, 'navi_destination', properties, store);

@@ -2,7 +2,7 @@
 // Regenerate with: auto-api gen --spec <dir> --out <dir>
 
 import { type CommandBuilder, defineCapability, defineCapabilityApi, defineEnum, type PropertyCodec, type SetterSpec, string, timestamp, type Timestamp, type TypedRequestMessage, type TypedStateMessage } from '../runtime/index.js';
-import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, storeUniversal, universalProperties, type UniversalState } from './universal-properties.js';
 
 /** parking_ticket.status (capabilities/parking_ticket.yml:28) */
 export const ParkingTicketStatus = /*@__PURE__*/ defineEnum('parking_ticket.status', { ended: 0x00, started: 0x01 } as const);
@@ -56,28 +56,8 @@ function store(s: ParkingTicket, id: number, p: Property<never>): boolean {
       if (s.ticketEndTime !== undefined) return false;
       s.ticketEndTime = p;
       return true;
-    case 0xa0:
-      if (s.nonce !== undefined) return false;
-      s.nonce = p;
-      return true;
-    case 0xa1:
-      if (s.vehicleSignature !== undefined) return false;
-      s.vehicleSignature = p;
-      return true;
-    case 0xa2:
-      if (s.timestamp !== undefined) return false;
-      s.timestamp = p;
-      return true;
-    case 0xa3:
-      if (s.vin !== undefined) return false;
-      s.vin = p;
-      return true;
-    case 0xa4:
-      if (s.brand !== undefined) return false;
-      s.brand = p;
-      return true;
   }
-  return false;
+  return storeUniversal(s, id, p);
 }
 
 export const ParkingTicketCapability = /*@__PURE__*/ defineCapability(0x0047, 'parking_ticket', properties, store);

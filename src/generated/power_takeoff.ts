@@ -3,7 +3,7 @@
 
 import { type CommandBuilder, defineCapability, defineCapabilityApi, defineEnum, type PropertyCodec, type SetterSpec, type TypedRequestMessage, type TypedStateMessage } from '../runtime/index.js';
 import { ActiveState } from './custom-types.js';
-import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, storeUniversal, universalProperties, type UniversalState } from './universal-properties.js';
 
 /** power_takeoff.engaged (capabilities/power_takeoff.yml:27) */
 export const PowerTakeoffEngaged = /*@__PURE__*/ defineEnum('power_takeoff.engaged', { not_engaged: 0x00, engaged: 0x01 } as const);
@@ -36,28 +36,8 @@ function store(s: PowerTakeoff, id: number, p: Property<never>): boolean {
       if (s.engaged !== undefined) return false;
       s.engaged = p;
       return true;
-    case 0xa0:
-      if (s.nonce !== undefined) return false;
-      s.nonce = p;
-      return true;
-    case 0xa1:
-      if (s.vehicleSignature !== undefined) return false;
-      s.vehicleSignature = p;
-      return true;
-    case 0xa2:
-      if (s.timestamp !== undefined) return false;
-      s.timestamp = p;
-      return true;
-    case 0xa3:
-      if (s.vin !== undefined) return false;
-      s.vin = p;
-      return true;
-    case 0xa4:
-      if (s.brand !== undefined) return false;
-      s.brand = p;
-      return true;
   }
-  return false;
+  return storeUniversal(s, id, p);
 }
 
 export const PowerTakeoffCapability = /*@__PURE__*/ defineCapability(0x0065, 'power_takeoff', properties, store);

@@ -4,7 +4,7 @@
 import { type CommandBuilder, defineCapability, defineCapabilityApi, defineEnum, double, integer, type PropertyCodec, type TypedRequestMessage, type TypedStateMessage } from '../runtime/index.js';
 import { Acceleration, AcceleratorDuration, ActiveState, BrakeTorqueVectoring } from './custom-types.js';
 import { MeasuredAngle, MeasuredAngularVelocity, MeasuredPressure } from './unit-types.js';
-import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, storeUniversal, universalProperties, type UniversalState } from './universal-properties.js';
 
 const Integer1 = /*@__PURE__*/ integer(1);
 
@@ -170,28 +170,8 @@ function store(s: Race, id: number, p: Property<never>): boolean {
     case 0x14:
       (s.acceleratorDurations ??= []).push(p);
       return true;
-    case 0xa0:
-      if (s.nonce !== undefined) return false;
-      s.nonce = p;
-      return true;
-    case 0xa1:
-      if (s.vehicleSignature !== undefined) return false;
-      s.vehicleSignature = p;
-      return true;
-    case 0xa2:
-      if (s.timestamp !== undefined) return false;
-      s.timestamp = p;
-      return true;
-    case 0xa3:
-      if (s.vin !== undefined) return false;
-      s.vin = p;
-      return true;
-    case 0xa4:
-      if (s.brand !== undefined) return false;
-      s.brand = p;
-      return true;
   }
-  return false;
+  return storeUniversal(s, id, p);
 }
 
 export const RaceCapability = /*@__PURE__*/ defineCapability(0x0057, 'race', properties, store);

@@ -3,7 +3,7 @@
 
 import { type AtLeastOne, type CommandBuilder, defineCapability, defineCapabilityApi, defineEnum, type PropertyCodec, type SetterSpec, type TypedRequestMessage, type TypedStateMessage } from '../runtime/index.js';
 import { MeasuredAngle, MeasuredSpeed } from './unit-types.js';
-import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, storeUniversal, universalProperties, type UniversalState } from './universal-properties.js';
 
 /** remote_control.control_mode (capabilities/remote_control.yml:30) */
 export const RemoteControlControlMode = /*@__PURE__*/ defineEnum('remote_control.control_mode', { unavailable: 0x00, available: 0x01, started: 0x02, failed_to_start: 0x03, aborted: 0x04, ended: 0x05 } as const);
@@ -43,28 +43,8 @@ function store(s: RemoteControl, id: number, p: Property<never>): boolean {
       if (s.speed !== undefined) return false;
       s.speed = p;
       return true;
-    case 0xa0:
-      if (s.nonce !== undefined) return false;
-      s.nonce = p;
-      return true;
-    case 0xa1:
-      if (s.vehicleSignature !== undefined) return false;
-      s.vehicleSignature = p;
-      return true;
-    case 0xa2:
-      if (s.timestamp !== undefined) return false;
-      s.timestamp = p;
-      return true;
-    case 0xa3:
-      if (s.vin !== undefined) return false;
-      s.vin = p;
-      return true;
-    case 0xa4:
-      if (s.brand !== undefined) return false;
-      s.brand = p;
-      return true;
   }
-  return false;
+  return storeUniversal(s, id, p);
 }
 
 export const RemoteControlCapability = /*@__PURE__*/ defineCapability(0x0027, 'remote_control', properties, store);

@@ -2,7 +2,7 @@
 // Regenerate with: auto-api gen --spec <dir> --out <dir>
 
 import { type AtLeastOne, type CommandBuilder, defineCapability, defineCapabilityApi, defineEnum, double, type PropertyCodec, type SetterSpec, type TypedRequestMessage, type TypedStateMessage } from '../runtime/index.js';
-import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, storeUniversal, universalProperties, type UniversalState } from './universal-properties.js';
 
 /** rooftop_control.convertible_roof_state (capabilities/rooftop_control.yml:36) */
 export const RooftopControlConvertibleRoofState = /*@__PURE__*/ defineEnum('rooftop_control.convertible_roof_state', { closed: 0x00, open: 0x01, emergency_locked: 0x02, closed_secured: 0x03, open_secured: 0x04, hard_top_mounted: 0x05, intermediate_position: 0x06, loading_position: 0x07, loading_position_immediate: 0x08 } as const, ['emergency_locked', 'closed_secured', 'open_secured', 'hard_top_mounted', 'intermediate_position', 'loading_position', 'loading_position_immediate']);
@@ -82,28 +82,8 @@ function store(s: RooftopControl, id: number, p: Property<never>): boolean {
       if (s.tiltPosition !== undefined) return false;
       s.tiltPosition = p;
       return true;
-    case 0xa0:
-      if (s.nonce !== undefined) return false;
-      s.nonce = p;
-      return true;
-    case 0xa1:
-      if (s.vehicleSignature !== undefined) return false;
-      s.vehicleSignature = p;
-      return true;
-    case 0xa2:
-      if (s.timestamp !== undefined) return false;
-      s.timestamp = p;
-      return true;
-    case 0xa3:
-      if (s.vin !== undefined) return false;
-      s.vin = p;
-      return true;
-    case 0xa4:
-      if (s.brand !== undefined) return false;
-      s.brand = p;
-      return true;
   }
-  return false;
+  return storeUniversal(s, id, p);
 }
 
 export const RooftopControlCapability = /*@__PURE__*/ defineCapability(0x0025, 'rooftop_control', properties, store);

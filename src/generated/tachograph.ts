@@ -4,7 +4,7 @@
 import { type CommandBuilder, defineCapability, defineCapabilityApi, defineEnum, type PropertyCodec, type TypedRequestMessage, type TypedStateMessage } from '../runtime/index.js';
 import { Detected, DriverCardPresent, DriverTimeState, DriverWorkingState } from './custom-types.js';
 import { MeasuredSpeed } from './unit-types.js';
-import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, storeUniversal, universalProperties, type UniversalState } from './universal-properties.js';
 
 /** tachograph.vehicle_overspeed (capabilities/tachograph.yml:72) */
 export const TachographVehicleOverspeed = /*@__PURE__*/ defineEnum('tachograph.vehicle_overspeed', { no_overspeed: 0x00, overspeed: 0x01 } as const);
@@ -73,28 +73,8 @@ function store(s: Tachograph, id: number, p: Property<never>): boolean {
       if (s.vehicleSpeed !== undefined) return false;
       s.vehicleSpeed = p;
       return true;
-    case 0xa0:
-      if (s.nonce !== undefined) return false;
-      s.nonce = p;
-      return true;
-    case 0xa1:
-      if (s.vehicleSignature !== undefined) return false;
-      s.vehicleSignature = p;
-      return true;
-    case 0xa2:
-      if (s.timestamp !== undefined) return false;
-      s.timestamp = p;
-      return true;
-    case 0xa3:
-      if (s.vin !== undefined) return false;
-      s.vin = p;
-      return true;
-    case 0xa4:
-      if (s.brand !== undefined) return false;
-      s.brand = p;
-      return true;
   }
-  return false;
+  return storeUniversal(s, id, p);
 }
 
 export const TachographCapability = /*@__PURE__*/ defineCapability(0x0064, 'tachograph', properties, store);

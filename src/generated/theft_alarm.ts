@@ -3,7 +3,7 @@
 
 import { type CommandBuilder, defineCapability, defineCapabilityApi, defineEnum, type PropertyCodec, type SetterSpec, timestamp, type Timestamp, type TypedRequestMessage, type TypedStateMessage } from '../runtime/index.js';
 import { ActiveSelectedState, Triggered } from './custom-types.js';
-import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, storeUniversal, universalProperties, type UniversalState } from './universal-properties.js';
 
 /** theft_alarm.status (capabilities/theft_alarm.yml:19) */
 export const TheftAlarmStatus = /*@__PURE__*/ defineEnum('theft_alarm.status', { unarmed: 0x00, armed: 0x01, triggered: 0x02 } as const);
@@ -97,28 +97,8 @@ function store(s: TheftAlarm, id: number, p: Property<never>): boolean {
       if (s.towProtectionTriggered !== undefined) return false;
       s.towProtectionTriggered = p;
       return true;
-    case 0xa0:
-      if (s.nonce !== undefined) return false;
-      s.nonce = p;
-      return true;
-    case 0xa1:
-      if (s.vehicleSignature !== undefined) return false;
-      s.vehicleSignature = p;
-      return true;
-    case 0xa2:
-      if (s.timestamp !== undefined) return false;
-      s.timestamp = p;
-      return true;
-    case 0xa3:
-      if (s.vin !== undefined) return false;
-      s.vin = p;
-      return true;
-    case 0xa4:
-      if (s.brand !== undefined) return false;
-      s.brand = p;
-      return true;
   }
-  return false;
+  return storeUniversal(s, id, p);
 }
 
 export const TheftAlarmCapability = /*@__PURE__*/ defineCapability(0x0046, 'theft_alarm', properties, store);

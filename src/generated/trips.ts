@@ -4,7 +4,7 @@
 import { type CommandBuilder, defineCapability, defineCapabilityApi, defineEnum, type PropertyCodec, string, timestamp, type Timestamp, type TypedRequestMessage, type TypedStateMessage, uinteger } from '../runtime/index.js';
 import { AddressComponent, Coordinates, EcoDrivingThreshold } from './custom-types.js';
 import { MeasuredDuration, MeasuredEnergyEfficiency, MeasuredFuelEfficiency, MeasuredLength, MeasuredSpeed, MeasuredVolume } from './unit-types.js';
-import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, storeUniversal, universalProperties, type UniversalState } from './universal-properties.js';
 
 const UInteger2 = /*@__PURE__*/ uinteger(2);
 
@@ -216,28 +216,8 @@ function store(s: Trips, id: number, p: Property<never>): boolean {
       if (s.averageElectricConsumption !== undefined) return false;
       s.averageElectricConsumption = p;
       return true;
-    case 0xa0:
-      if (s.nonce !== undefined) return false;
-      s.nonce = p;
-      return true;
-    case 0xa1:
-      if (s.vehicleSignature !== undefined) return false;
-      s.vehicleSignature = p;
-      return true;
-    case 0xa2:
-      if (s.timestamp !== undefined) return false;
-      s.timestamp = p;
-      return true;
-    case 0xa3:
-      if (s.vin !== undefined) return false;
-      s.vin = p;
-      return true;
-    case 0xa4:
-      if (s.brand !== undefined) return false;
-      s.brand = p;
-      return true;
   }
-  return false;
+  return storeUniversal(s, id, p);
 }
 
 export const TripsCapability = /*@__PURE__*/ defineCapability(0x006a, 'trips', properties, store);

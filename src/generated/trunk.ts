@@ -3,7 +3,7 @@
 
 import { type AtLeastOne, type CommandBuilder, defineCapability, defineCapabilityApi, type PropertyCodec, type SetterSpec, type TypedRequestMessage, type TypedStateMessage } from '../runtime/index.js';
 import { LockSafety, LockState, Position } from './custom-types.js';
-import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, storeUniversal, universalProperties, type UniversalState } from './universal-properties.js';
 
 /** The properties of trunk (0x0021). */
 export interface Trunk extends UniversalState {
@@ -39,28 +39,8 @@ function store(s: Trunk, id: number, p: Property<never>): boolean {
       if (s.lockSafety !== undefined) return false;
       s.lockSafety = p;
       return true;
-    case 0xa0:
-      if (s.nonce !== undefined) return false;
-      s.nonce = p;
-      return true;
-    case 0xa1:
-      if (s.vehicleSignature !== undefined) return false;
-      s.vehicleSignature = p;
-      return true;
-    case 0xa2:
-      if (s.timestamp !== undefined) return false;
-      s.timestamp = p;
-      return true;
-    case 0xa3:
-      if (s.vin !== undefined) return false;
-      s.vin = p;
-      return true;
-    case 0xa4:
-      if (s.brand !== undefined) return false;
-      s.brand = p;
-      return true;
   }
-  return false;
+  return storeUniversal(s, id, p);
 }
 
 export const TrunkCapability = /*@__PURE__*/ defineCapability(0x0021, 'trunk', properties, store);

@@ -46,3 +46,30 @@ export function universalProperties(): PropertyCodec[] {
 export function propertyComponents(): [ValueCodec<unknown>, ValueCodec<unknown>] {
   return [Failure, Availability];
 }
+
+/** Stores a decoded property: one plain assignment per id. */
+export function storeUniversal(s: UniversalState, id: number, p: Property<never>): boolean {
+  switch (id) {
+    case 0xa0:
+      if (s.nonce !== undefined) return false;
+      s.nonce = p;
+      return true;
+    case 0xa1:
+      if (s.vehicleSignature !== undefined) return false;
+      s.vehicleSignature = p;
+      return true;
+    case 0xa2:
+      if (s.timestamp !== undefined) return false;
+      s.timestamp = p;
+      return true;
+    case 0xa3:
+      if (s.vin !== undefined) return false;
+      s.vin = p;
+      return true;
+    case 0xa4:
+      if (s.brand !== undefined) return false;
+      s.brand = p;
+      return true;
+  }
+  return false;
+}

@@ -4,7 +4,7 @@
 import { type CommandBuilder, defineCapability, defineCapabilityApi, double, type PropertyCodec, timestamp, type Timestamp, type TypedRequestMessage, type TypedStateMessage } from '../runtime/index.js';
 import { AccelerationDuration, DistanceOverTime, DrivingModeActivationPeriod, DrivingModeEnergyConsumption, EnergyConsumption, EnergyConsumptionPercentage, Grade, TripMeter } from './custom-types.js';
 import { MeasuredDuration, MeasuredEnergy, MeasuredEnergyEfficiency, MeasuredFuelEfficiency, MeasuredLength, MeasuredPower, MeasuredSpeed, MeasuredVolume } from './unit-types.js';
-import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, storeUniversal, universalProperties, type UniversalState } from './universal-properties.js';
 
 /** The properties of usage (0x0068). */
 export interface Usage extends UniversalState {
@@ -408,28 +408,8 @@ function store(s: Usage, id: number, p: Property<never>): boolean {
       if (s.fuelConsumptionVolume !== undefined) return false;
       s.fuelConsumptionVolume = p;
       return true;
-    case 0xa0:
-      if (s.nonce !== undefined) return false;
-      s.nonce = p;
-      return true;
-    case 0xa1:
-      if (s.vehicleSignature !== undefined) return false;
-      s.vehicleSignature = p;
-      return true;
-    case 0xa2:
-      if (s.timestamp !== undefined) return false;
-      s.timestamp = p;
-      return true;
-    case 0xa3:
-      if (s.vin !== undefined) return false;
-      s.vin = p;
-      return true;
-    case 0xa4:
-      if (s.brand !== undefined) return false;
-      s.brand = p;
-      return true;
   }
-  return false;
+  return storeUniversal(s, id, p);
 }
 
 export const UsageCapability = /*@__PURE__*/ defineCapability(0x0068, 'usage', properties, store);

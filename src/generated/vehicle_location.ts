@@ -4,7 +4,7 @@
 import { type CommandBuilder, defineCapability, defineCapabilityApi, defineEnum, double, type PropertyCodec, type TypedRequestMessage, type TypedStateMessage } from '../runtime/index.js';
 import { Coordinates } from './custom-types.js';
 import { MeasuredAngle, MeasuredLength } from './unit-types.js';
-import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, storeUniversal, universalProperties, type UniversalState } from './universal-properties.js';
 
 /** vehicle_location.gps_source (capabilities/vehicle_location.yml:58) */
 export const VehicleLocationGpsSource = /*@__PURE__*/ defineEnum('vehicle_location.gps_source', { dead_reckoning: 0x00, real: 0x01, none: 0x02 } as const);
@@ -72,28 +72,8 @@ function store(s: VehicleLocation, id: number, p: Property<never>): boolean {
       if (s.fuzzyCoordinates !== undefined) return false;
       s.fuzzyCoordinates = p;
       return true;
-    case 0xa0:
-      if (s.nonce !== undefined) return false;
-      s.nonce = p;
-      return true;
-    case 0xa1:
-      if (s.vehicleSignature !== undefined) return false;
-      s.vehicleSignature = p;
-      return true;
-    case 0xa2:
-      if (s.timestamp !== undefined) return false;
-      s.timestamp = p;
-      return true;
-    case 0xa3:
-      if (s.vin !== undefined) return false;
-      s.vin = p;
-      return true;
-    case 0xa4:
-      if (s.brand !== undefined) return false;
-      s.brand = p;
-      return true;
   }
-  return false;
+  return storeUniversal(s, id, p);
 }
 
 export const VehicleLocationCapability = /*@__PURE__*/ defineCapability(0x0030, 'vehicle_location', properties, store);

@@ -3,7 +3,7 @@
 
 import { type CommandBuilder, defineCapability, defineCapabilityApi, defineEnum, type PropertyCodec, type SetterSpec, string, type TypedRequestMessage, type TypedStateMessage } from '../runtime/index.js';
 import { MeasuredDuration } from './unit-types.js';
-import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, storeUniversal, universalProperties, type UniversalState } from './universal-properties.js';
 
 /** video_handover.screen (capabilities/video_handover.yml:39) */
 export const VideoHandoverScreen = /*@__PURE__*/ defineEnum('video_handover.screen', { front: 0x00, rear: 0x01 } as const);
@@ -50,28 +50,8 @@ function store(s: VideoHandover, id: number, p: Property<never>): boolean {
       if (s.startingTime !== undefined) return false;
       s.startingTime = p;
       return true;
-    case 0xa0:
-      if (s.nonce !== undefined) return false;
-      s.nonce = p;
-      return true;
-    case 0xa1:
-      if (s.vehicleSignature !== undefined) return false;
-      s.vehicleSignature = p;
-      return true;
-    case 0xa2:
-      if (s.timestamp !== undefined) return false;
-      s.timestamp = p;
-      return true;
-    case 0xa3:
-      if (s.vin !== undefined) return false;
-      s.vin = p;
-      return true;
-    case 0xa4:
-      if (s.brand !== undefined) return false;
-      s.brand = p;
-      return true;
   }
-  return false;
+  return storeUniversal(s, id, p);
 }
 
 export const VideoHandoverCapability = /*@__PURE__*/ defineCapability(0x0043, 'video_handover', properties, store);

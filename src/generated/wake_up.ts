@@ -2,7 +2,7 @@
 // Regenerate with: auto-api gen --spec <dir> --out <dir>
 
 import { type CommandBuilder, defineCapability, defineCapabilityApi, defineEnum, type PropertyCodec, type SetterSpec, type TypedRequestMessage, type TypedStateMessage } from '../runtime/index.js';
-import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, storeUniversal, universalProperties, type UniversalState } from './universal-properties.js';
 
 /** wake_up.status (capabilities/wake_up.yml:20) */
 export const WakeUpStatus = /*@__PURE__*/ defineEnum('wake_up.status', { wake_up: 0x00, sleep: 0x01 } as const);
@@ -28,28 +28,8 @@ function store(s: WakeUp, id: number, p: Property<never>): boolean {
       if (s.status !== undefined) return false;
       s.status = p;
       return true;
-    case 0xa0:
-      if (s.nonce !== undefined) return false;
-      s.nonce = p;
-      return true;
-    case 0xa1:
-      if (s.vehicleSignature !== undefined) return false;
-      s.vehicleSignature = p;
-      return true;
-    case 0xa2:
-      if (s.timestamp !== undefined) return false;
-      s.timestamp = p;
-      return true;
-    case 0xa3:
-      if (s.vin !== undefined) return false;
-      s.vin = p;
-      return true;
-    case 0xa4:
-      if (s.brand !== undefined) return false;
-      s.brand = p;
-      return true;
   }
-  return false;
+  return storeUniversal(s, id, p);
 }
 
 export const WakeUpCapability = /*@__PURE__*/ defineCapability(0x0022, 'wake_up', properties, store);

@@ -3,7 +3,7 @@
 
 import { type CommandBuilder, defineCapability, defineCapabilityApi, defineEnum, double, type PropertyCodec, type SetterSpec, timestamp, type Timestamp, type TypedRequestMessage, type TypedStateMessage } from '../runtime/index.js';
 import { Zone } from './custom-types.js';
-import { type Property, propertyComponents, universalProperties, type UniversalState } from './universal-properties.js';
+import { type Property, propertyComponents, storeUniversal, universalProperties, type UniversalState } from './universal-properties.js';
 
 /** windscreen.wipers_status (capabilities/windscreen.yml:25) */
 export const WindscreenWipersStatus = /*@__PURE__*/ defineEnum('windscreen.wipers_status', { inactive: 0x00, active: 0x01, automatic: 0x02 } as const);
@@ -90,28 +90,8 @@ function store(s: Windscreen, id: number, p: Property<never>): boolean {
       if (s.windscreenDamageDetectionTime !== undefined) return false;
       s.windscreenDamageDetectionTime = p;
       return true;
-    case 0xa0:
-      if (s.nonce !== undefined) return false;
-      s.nonce = p;
-      return true;
-    case 0xa1:
-      if (s.vehicleSignature !== undefined) return false;
-      s.vehicleSignature = p;
-      return true;
-    case 0xa2:
-      if (s.timestamp !== undefined) return false;
-      s.timestamp = p;
-      return true;
-    case 0xa3:
-      if (s.vin !== undefined) return false;
-      s.vin = p;
-      return true;
-    case 0xa4:
-      if (s.brand !== undefined) return false;
-      s.brand = p;
-      return true;
   }
-  return false;
+  return storeUniversal(s, id, p);
 }
 
 export const WindscreenCapability = /*@__PURE__*/ defineCapability(0x0042, 'windscreen', properties, store);
