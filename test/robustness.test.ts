@@ -211,7 +211,7 @@ describe('timestamps in JSON', () => {
     expect((toJSON(m) as { set: { charging: { charge_mode: { timestamp: string } } } }).set.charging.charge_mode.timestamp).toBe(iso);
   });
 
-  it.each(['2019-02-29T00:00:00.000Z', '2019-04-31T00:00:00Z', '2019-13-01T00:00:00.000Z', '2019-01-01T24:00:00.000Z', '2019-01-01T00:00:00.1234Z', '2019-01-01', 'yesterday'])(
+  it.each(['2019-02-29T00:00:00.000Z', '2019-04-31T00:00:00Z', '2019-13-01T00:00:00.000Z', '2019-01-01T24:00:00.000Z', '2019-01-01T00:00:00.1234Z', '2019-01-01', 'yesterday', '2019-0a-01T00:00:00.000Z', '2019-09-30T15:34:1/.000Z', '2019-09-30T15:34:1:.000Z', '2019-09-30T15:60:10.000Z', '2019-09-30T15:34:10.00 Z'])(
     'refuses %s rather than rolling it over or rounding it',
     (text) => {
       expect(thrown(() => fromJSON({ set: { charging: { charge_mode: { timestamp: text } } } }))).toMatchObject({ code: 'INVALID_VALUE', path: 'set.charging.charge_mode.timestamp' });
