@@ -167,6 +167,9 @@ export function emit(model: Model, options: EmitOptions): Map<string, string> {
     );
   };
 
+  /** `.name`, or `["name"]` where the name is not an identifier. */
+  const member = (name: string): string => (/^[A-Za-z_$][\w$]*$/.test(name) ? `.${name}` : `[${q(name)}]`);
+
   const printCustom = (f: GeneratedFile, c: CustomDef): void => {
     const at: Home = TYPES;
     f.print('', `/** ${c.ref} (${c.file}:${c.line}) */`, `export interface ${c.tsName} {`);
@@ -174,21 +177,41 @@ export function emit(model: Model, options: EmitOptions): Map<string, string> {
     f.print('}');
     const items = c.items.map((item) => ({ ...item, codec: codec(f, at, item.type), fixed: fixedSize(item.type) }));
     const checkObject = f.use(rt('checkObject'));
-    const writeItem = f.use(rt('writeItem'));
-    const writes = items.map((i) => `    ${writeItem}(w, ${i.codec}, v.${i.nameCased}, ${q(i.name)}${i.fixed === undefined ? ', true' : ''});`);
+    const rethrowWithin = f.use(rt('rethrowWithin'));
+    const present = f.use(rt('present'));
+    // One try per value, with the item being handled in a variable, names the item in any error's path.
+    const writes = items.flatMap((i, n) => {
+      const value = `${present}(v.${i.nameCased}, ${q(i.name)})`;
+      const step = n === 0 ? [] : [`      item = ${q(i.name)};`];
+      if (i.fixed !== undefined) return [...step, `      ${i.codec}.write(w, ${value});`];
+      return [...step, `      const at${n} = w.reserve16();`, `      ${i.codec}.write(w, ${value});`, `      w.patch16(at${n}, ${q(i.name)});`];
+    });
     const toJson = items.map((i) => `${ident(i.name)}: ${i.codec}.toJSON(v.${i.nameCased})`).join(', ');
-    const jsonField = f.use(rt('jsonField'));
-    const fromJson = items.map((i) => `${ident(i.nameCased)}: ${jsonField}(o, ${q(i.name)}, ${i.codec}.fromJSON)`).join(', ');
-    const keys = `[${items.map((i) => q(i.name)).join(', ')}]`;
+    const reads = items.map((i, n) => [...(n === 0 ? [] : [`      item = ${q(i.name)};`]), `      const ${ident(`v${n}`)} = ${i.codec}.fromJSON(o${member(i.name)});`]).flat();
+    const built = items.map((i, n) => `${ident(i.nameCased)}: v${n}`).join(', ');
+    const keysConst = `${c.tsName}JsonKeys`;
+    f.printTop(`const ${keysConst} = [${items.map((i) => q(i.name)).join(', ')}];`);
+    const first = q(items[0]!.name);
     const common = [
       `  write(w, v) {`,
       `    ${checkObject}(v, ${q(c.ref)});`,
+      `    let item = ${first};`,
+      `    try {`,
       ...writes,
+      `    } catch (e) {`,
+      `      ${rethrowWithin}(e, item);`,
+      `    }`,
       `  },`,
       `  toJSON: (v) => ({ ${toJson} }),`,
       `  fromJSON(j) {`,
-      `    const o = ${f.use(rt('customJson'))}(j, ${q(c.ref)}, ${keys});`,
-      `    return { ${fromJson} };`,
+      `    const o = ${f.use(rt('customJson'))}(j, ${q(c.ref)}, ${keysConst});`,
+      `    let item = ${first};`,
+      `    try {`,
+      ...reads,
+      `      return { ${built} };`,
+      `    } catch (e) {`,
+      `      ${rethrowWithin}(e, item);`,
+      `    }`,
       `  },`,
       `};`,
     ];

@@ -3,7 +3,7 @@ import { decodeUtf8, encodeUtf8 } from './bytes.js';
 import type { ValueCodec } from './codec.js';
 import { AutoApiError } from './errors.js';
 import { readNestedMessage, writeMessage, type Message } from './message.js';
-import { messageFromJson, messageToJson, jsonKeys } from './json.js';
+import { countAllowedKeys, messageFromJson, messageToJson, jsonKeys } from './json.js';
 import type { Reader } from './reader.js';
 import { UNREPRESENTABLE } from './unrepresentable.js';
 import type { Registry } from './registry.js';
@@ -260,9 +260,14 @@ export function defineEnum<const V extends Readonly<Record<string, number>>, N e
 ): EnumCodec<N, V> {
   const ids = values as Readonly<Record<string, number>>;
   const names: Array<N | undefined> = new Array(256).fill(undefined);
-  for (const key of Object.keys(ids) as N[]) names[ids[key]!] = key;
+  // A Map, not `ids[v]`: every enum shares this code, so a keyed load on its object would be megamorphic.
+  const byName = new Map<unknown, number>();
+  for (const key of Object.keys(ids) as N[]) {
+    names[ids[key]!] = key;
+    byName.set(key, ids[key]!);
+  }
   const byteOf = (v: unknown): number => {
-    const id = typeof v === 'string' && Object.prototype.hasOwnProperty.call(ids, v) ? ids[v] : undefined;
+    const id = byName.get(v);
     if (id === undefined) throw new AutoApiError('UNKNOWN_NAME', -1, `${describe(v)} is not a ${name} value`);
     return id;
   };
@@ -283,6 +288,8 @@ export function defineEnum<const V extends Readonly<Record<string, number>>, N e
     disabledInSetter,
   };
 }
+
+const MEASURED_KEYS = ['unit', 'value'];
 
 export interface Measured<U extends string> {
   unit: U;
@@ -305,15 +312,15 @@ export interface MeasurementCodec<U extends string> extends FixedCodec<Measured<
 /** Unit types travel as measurement id, unit id and a double: always 10 bytes. */
 export function defineMeasurement<U extends string>(name: string, id: number, units: Record<U, UnitDefinition>): MeasurementCodec<U> {
   const names: Array<U | undefined> = new Array(256).fill(undefined);
-  for (const key of Object.keys(units) as U[]) names[units[key].id] = key;
+  const byName = new Map<unknown, number>();
+  for (const key of Object.keys(units) as U[]) {
+    names[units[key].id] = key;
+    byName.set(key, units[key].id);
+  }
   const unitId = (u: unknown): number => {
-    const def = typeof u === 'string' && Object.prototype.hasOwnProperty.call(units, u) ? units[u as U] : undefined;
-    if (def === undefined) throw new AutoApiError('UNKNOWN_NAME', -1, `${describe(u)} is not a unit of ${name}`);
-    return def.id;
-  };
-  const check = (v: unknown): Measured<U> => {
-    if (typeof v !== 'object' || v === null) throw invalid(`expected {unit, value} of ${name}, got ${describe(v)}`);
-    return v as Measured<U>;
+    const id = byName.get(u);
+    if (id === undefined) throw new AutoApiError('UNKNOWN_NAME', -1, `${describe(u)} is not a unit of ${name}`);
+    return id;
   };
   return {
     ...fixed<Measured<U>>(10, `a ${name} value`, (r, p) => {
@@ -322,21 +329,24 @@ export function defineMeasurement<U extends string>(name: string, id: number, un
       return { unit, value: double.at(r, p + 2) };
     }, {
       write(w, v) {
-        const m = check(v);
-        const u = unitId(m.unit);
+        if (typeof v !== 'object' || v === null) throw invalid(`expected {unit, value} of ${name}, got ${describe(v)}`);
+        const u = unitId(v.unit);
+        const value = checkNumber(v.value, 'a double');
         w.ensure(10);
         w.bytes[w.pos] = id;
         w.bytes[w.pos + 1] = u;
-        w.pos += 2;
-        double.write(w, m.value);
+        w.view.setFloat64(w.pos + 2, value);
+        w.pos += 10;
       },
       toJSON: (v) => ({ unit: v.unit, value: numberToJson(v.value) }),
       fromJSON(j) {
-        const keys = jsonKeys(j, `a ${name} value`);
         const o = j as Record<string, unknown>;
-        for (const k of keys) if (k !== 'unit' && k !== 'value') throw new AutoApiError('UNKNOWN_NAME', -1, `unexpected key "${k}"`, k);
+        // The usual {unit, value}, in either order, is checked without listing its keys.
+        if (countAllowedKeys(j, MEASURED_KEYS) !== 2) {
+          for (const k of jsonKeys(j, `a ${name} value`)) if (k !== 'unit' && k !== 'value') throw new AutoApiError('UNKNOWN_NAME', -1, `unexpected key "${k}"`, k);
+          if (!('value' in o)) throw invalid('missing value');
+        }
         unitId(o.unit);
-        if (!('value' in o)) throw invalid('missing value');
         return { unit: o.unit as U, value: numberFromJson(o.value) };
       },
     }),

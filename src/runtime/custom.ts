@@ -1,7 +1,7 @@
 /** Helpers the generated custom-type codecs call: prefixed items, and item names in error paths. */
 import type { ValueCodec } from './codec.js';
 import { AutoApiError, rethrowWithin } from './errors.js';
-import { jsonKeys } from './json.js';
+import { countAllowedKeys, jsonKeys } from './json.js';
 import { UNREPRESENTABLE } from './unrepresentable.js';
 import type { Reader } from './reader.js';
 import { describe } from './values.js';
@@ -36,31 +36,26 @@ export function readItem<T>(r: Reader, end: number, codec: ValueCodec<T>): T {
   }
 }
 
-export function writeItem<T>(w: Writer, codec: ValueCodec<T>, value: T, name: string, prefixed = false): void {
-  try {
-    if (value === undefined) throw new AutoApiError('INVALID_VALUE', -1, `missing ${name}`);
-    if (prefixed) {
-      const at = w.reserve16();
-      codec.write(w, value);
-      w.patch16(at, name);
-    } else {
-      codec.write(w, value);
-    }
-  } catch (e) {
-    rethrowWithin(e, name);
-  }
-}
-
 export function checkObject(v: unknown, type: string): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v) || v instanceof Uint8Array) {
     throw new AutoApiError('INVALID_VALUE', -1, `expected ${type} as an object, got ${describe(v)}`);
   }
 }
 
-/** The JSON object of a custom type, refusing keys that are not its items. */
+/** A custom type's item, refusing a missing one. */
+export function present<T>(value: T | undefined, name: string): T {
+  if (value === undefined) throw new AutoApiError('INVALID_VALUE', -1, `missing ${name}`);
+  return value;
+}
+
+/** The JSON object of a custom type, refusing keys that are not its items and items that are missing. */
 export function customJson(json: unknown, type: string, items: readonly string[]): Record<string, unknown> {
-  for (const key of jsonKeys(json, type)) {
-    if (!items.includes(key)) throw new AutoApiError('UNKNOWN_NAME', -1, `${type} has no item "${key}"`, key);
+  // The usual case, exactly the items, is told from the key count alone.
+  if (countAllowedKeys(json, items) !== items.length) {
+    for (const key of jsonKeys(json, type)) {
+      if (!items.includes(key)) throw new AutoApiError('UNKNOWN_NAME', -1, `${type} has no item "${key}"`, key);
+    }
+    for (const item of items) if (!(item in (json as object))) throw new AutoApiError('INVALID_VALUE', -1, `missing ${item}`, item);
   }
   return json as Record<string, unknown>;
 }

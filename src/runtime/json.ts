@@ -115,14 +115,18 @@ export function jsonKeys(json: unknown, what: string): string[] {
   return keys;
 }
 
-/** Reads one item of a custom type's JSON, naming it in errors. */
-export function jsonField<T>(json: Record<string, unknown>, name: string, read: (j: unknown) => T): T {
-  try {
-    if (!(name in json)) throw new AutoApiError('INVALID_VALUE', -1, `missing ${name}`);
-    return read(json[name]);
-  } catch (e) {
-    rethrowWithin(e, name);
+/**
+ * How many keys `json` has when every one is in `allowed`, else -1 (also for what is not a plain object). The
+ * usual case, a well-formed object, is checked without listing its keys; callers fall back to jsonKeys for errors.
+ */
+export function countAllowedKeys(json: unknown, allowed: readonly string[]): number {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return -1;
+  let n = 0;
+  for (const key in json) {
+    if (!allowed.includes(key)) return -1;
+    n++;
   }
+  return n;
 }
 
 export function messageFromJson(registry: Registry, input: unknown): Message {
