@@ -211,6 +211,14 @@ describe('timestamps in JSON', () => {
     expect((toJSON(m) as { set: { charging: { charge_mode: { timestamp: string } } } }).set.charging.charge_mode.timestamp).toBe(iso);
   });
 
+  it('check every character after a timestamp of the same minute', () => {
+    const read = (text: string) => fromJSON({ set: { charging: { charge_mode: { timestamp: text } } } });
+    for (const bad of ['2019-09-30T15:34:60.000Z', '2019-09-30T15:34:1a.000Z', '2019-09-30T15:34:10,000Z', '2019-09-30T15:34:10.00aZ', '2019-09-30T15:34:10.000z']) {
+      expect(toHex(encode(read('2019-09-30T15:34:59.999Z')))).toBe(stateMessage(0x23, property(0x0c, component(2, (1569857699999).toString(16).padStart(16, '0')))));
+      expect(thrown(() => read(bad)), bad).toMatchObject({ code: 'INVALID_VALUE' });
+    }
+  });
+
   it.each(['2019-02-29T00:00:00.000Z', '2019-04-31T00:00:00Z', '2019-13-01T00:00:00.000Z', '2019-01-01T24:00:00.000Z', '2019-01-01T00:00:00.1234Z', '2019-01-01', 'yesterday', '2019-0a-01T00:00:00.000Z', '2019-09-30T15:34:1/.000Z', '2019-09-30T15:34:1:.000Z', '2019-09-30T15:60:10.000Z', '2019-09-30T15:34:10.00 Z'])(
     'refuses %s rather than rolling it over or rounding it',
     (text) => {

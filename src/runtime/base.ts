@@ -6,7 +6,7 @@ import { readNestedMessage, writeMessage, type Message } from './message.js';
 import { countAllowedKeys, messageFromJson, messageToJson, jsonKeys } from './json.js';
 import type { Reader } from './reader.js';
 import { UNREPRESENTABLE } from './unrepresentable.js';
-import type { Registry } from './registry.js';
+import { resolveRegistry, type Registry } from './registry.js';
 import { describe, numberFromJson, numberToJson, timestampAt, timestampFromJson, timestampToJson, writeTimestamp, type Timestamp } from './values.js';
 import type { Writer } from './writer.js';
 
@@ -16,14 +16,19 @@ export interface FixedCodec<T> extends ValueCodec<T> {
   at(r: Reader, p: number): T;
 }
 
+/*
+ * Every codec is a plain object with the members in the order of ValueCodec (then `at`-less ones stop, and
+ * enums and units add their own after), built by a literal: then only a few hidden classes exist, and the
+ * runtime's generic calls (`codec.read`, `codec.toJSON`) stay polymorphic instead of megamorphic.
+ */
 function fixed<T>(size: number, what: string, at: (r: Reader, p: number) => T, rest: Omit<ValueCodec<T>, 'size' | 'read'>): FixedCodec<T> {
   return {
     size,
     at,
-    read(r, end) {
-      return at(r, r.takeSome(size, end, what));
-    },
-    ...rest,
+    read: (r, end) => at(r, r.takeSome(size, end, what)),
+    write: rest.write,
+    toJSON: rest.toJSON,
+    fromJSON: rest.fromJSON,
   };
 }
 
@@ -230,7 +235,7 @@ export function capabilityState(registryOf: () => Registry): ValueCodec<Message>
     size: -1,
     read(r, end) {
       const outer = r.registry;
-      r.registry = registryOf();
+      r.registry = resolveRegistry(registryOf());
       try {
         return readNestedMessage(r, end);
       } finally {
@@ -271,8 +276,7 @@ export function defineEnum<const V extends Readonly<Record<string, number>>, N e
     if (id === undefined) throw new AutoApiError('UNKNOWN_NAME', -1, `${describe(v)} is not a ${name} value`);
     return id;
   };
-  return {
-    ...fixed<N>(1, `a ${name}`, (r, p) => {
+  const codec = fixed<N>(1, `a ${name}`, (r, p) => {
       const n = names[r.bytes[p]!];
       if (n === undefined) throw UNREPRESENTABLE;
       return n;
@@ -283,10 +287,9 @@ export function defineEnum<const V extends Readonly<Record<string, number>>, N e
         byteOf(j);
         return j as N;
       },
-    }),
-    values,
-    disabledInSetter,
-  };
+    });
+  // prettier-ignore
+  return { size: codec.size, at: codec.at, read: codec.read, write: codec.write, toJSON: codec.toJSON, fromJSON: codec.fromJSON, values, disabledInSetter };
 }
 
 const MEASURED_KEYS = ['unit', 'value'];
@@ -322,8 +325,7 @@ export function defineMeasurement<U extends string>(name: string, id: number, un
     if (id === undefined) throw new AutoApiError('UNKNOWN_NAME', -1, `${describe(u)} is not a unit of ${name}`);
     return id;
   };
-  return {
-    ...fixed<Measured<U>>(10, `a ${name} value`, (r, p) => {
+  const codec = fixed<Measured<U>>(10, `a ${name} value`, (r, p) => {
       const unit = names[r.bytes[p + 1]!];
       if (r.bytes[p] !== id || unit === undefined) throw UNREPRESENTABLE;
       return { unit, value: double.at(r, p + 2) };
@@ -349,10 +351,9 @@ export function defineMeasurement<U extends string>(name: string, id: number, un
         unitId(o.unit);
         return { unit: o.unit as U, value: numberFromJson(o.value) };
       },
-    }),
-    id,
-    units,
-  };
+    });
+  // prettier-ignore
+  return { size: codec.size, at: codec.at, read: codec.read, write: codec.write, toJSON: codec.toJSON, fromJSON: codec.fromJSON, id, units };
 }
 
 /**

@@ -23,19 +23,39 @@ export interface PropertyCodec {
   readonly value: ValueCodec<unknown>;
 }
 
-export interface CapabilityCodec {
-  readonly id: number;
-  readonly name: string;
+/** A capability's lookup tables, built on first use. */
+export interface CapabilityTables {
   /** Properties of this capability followed by the universal ones. */
   readonly properties: readonly PropertyCodec[];
   readonly byId: ReadonlyArray<PropertyCodec | undefined>;
   readonly byName: ReadonlyMap<string, PropertyCodec>;
   readonly byKey: ReadonlyMap<string, PropertyCodec>;
+}
+
+export interface CapabilityCodec extends CapabilityTables {
+  readonly id: number;
+  readonly name: string;
   /**
    * Puts a decoded property into a state: generated per capability, so each store is a plain field
    * assignment. False when a single-valued property is already there.
    */
   readonly store: (state: object, id: number, property: AnyProperty) => boolean;
+  /** The tables once built; the runtime reads them through `tablesOf`, a plain field load. */
+  built: CapabilityTables | undefined;
+  /** Builds the property list; a thunk, see defineCapability. */
+  readonly propertyList: () => readonly PropertyCodec[];
+}
+
+/** The tables of a capability, built on first call. */
+export function tablesOf(cap: CapabilityCodec): CapabilityTables {
+  return cap.built ?? buildTables(cap);
+}
+
+function buildTables(cap: CapabilityCodec): CapabilityTables {
+  const list = cap.propertyList();
+  const byId: Array<PropertyCodec | undefined> = new Array(256).fill(undefined);
+  for (const p of list) byId[p.id] = p;
+  return (cap.built = { properties: list, byId, byName: new Map(list.map((p) => [p.name, p])), byKey: new Map(list.map((p) => [p.key, p])) });
 }
 
 export interface UnknownComponent {
@@ -73,34 +93,25 @@ export function defineCapability(
   properties: () => readonly PropertyCodec[],
   store: (state: never, id: number, property: never) => boolean,
 ): CapabilityCodec {
-  let tables: Pick<CapabilityCodec, 'properties' | 'byId' | 'byName' | 'byKey'> | undefined;
-  const build = () => {
-    if (tables) return tables;
-    const list = properties();
-    const byId: Array<PropertyCodec | undefined> = new Array(256).fill(undefined);
-    for (const p of list) byId[p.id] = p;
-    return (tables = {
-      properties: list,
-      byId,
-      byName: new Map(list.map((p) => [p.name, p])),
-      byKey: new Map(list.map((p) => [p.key, p])),
-    });
-  };
-  return {
+  // Data fields first, all capabilities alike, so that the runtime's loads of them stay monomorphic.
+  const cap: CapabilityCodec = {
     id,
     name,
+    store: store as CapabilityCodec['store'],
+    built: undefined,
+    propertyList: properties,
     get properties() {
-      return build().properties;
+      return tablesOf(cap).properties;
     },
     get byId() {
-      return build().byId;
+      return tablesOf(cap).byId;
     },
     get byName() {
-      return build().byName;
+      return tablesOf(cap).byName;
     },
     get byKey() {
-      return build().byKey;
+      return tablesOf(cap).byKey;
     },
-    store: store as CapabilityCodec['store'],
   };
+  return cap;
 }

@@ -2,7 +2,7 @@
  * Commands (SPEC.md "getters", "setters", "availability"): request messages that list property ids, and
  * setters that send typed inputs plus constants. Generated code describes each; this builds the bytes.
  */
-import type { CapabilityCodec, PropertyCodec } from './codec.js';
+import { tablesOf, type CapabilityCodec, type PropertyCodec } from './codec.js';
 import { AutoApiError, rethrowWithin } from './errors.js';
 import { VERSION, writePropertyData } from './message.js';
 import type { Registry } from './registry.js';
@@ -34,7 +34,7 @@ export function commandBuilder(cap: CapabilityCodec, registry: () => Registry, s
     w.u8(type);
   };
   const byKey = (key: unknown, where: string): PropertyCodec => {
-    const codec = typeof key === 'string' ? cap.byKey.get(key) : undefined;
+    const codec = typeof key === 'string' ? tablesOf(cap).byKey.get(key) : undefined;
     if (!codec) throw new AutoApiError('UNKNOWN_NAME', -1, `${cap.name} has no property ${describe(key)}`, where);
     return codec;
   };

@@ -4,7 +4,7 @@
  * with multiple properties as arrays, plus forms for what that library cannot show (see README, "JSON").
  */
 import { fromHex, toHex } from './bytes.js';
-import type { AnyProperty, CapabilityCodec, PropertyCodec, UnknownProperty } from './codec.js';
+import { tablesOf, type AnyProperty, type CapabilityCodec, type PropertyCodec, type UnknownProperty } from './codec.js';
 import { AutoApiError, rethrowWithin } from './errors.js';
 import {
   capabilityKey,
@@ -17,12 +17,13 @@ import {
   type MessageType,
   type StateMessage,
 } from './message.js';
-import type { Registry } from './registry.js';
+import { resolveRegistry, type Registry } from './registry.js';
 import { describe, isUnknownJson, timestampFromJson, timestampToJson, Unknown, unknownFromJson } from './values.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
-export function messageToJson(registry: Registry, message: Message): Json {
+export function messageToJson(lazy: Registry, message: Message): Json {
+  const registry = resolveRegistry(lazy);
   const cap = message.capability !== undefined ? registry.byName.get(message.capability) : registry.byId.get(message.capabilityId);
   const capName = cap ? cap.name : capabilityKey(message.capabilityId);
   const body: Record<string, Json> = {};
@@ -34,7 +35,7 @@ export function messageToJson(registry: Registry, message: Message): Json {
     });
   } else {
     for (const id of message.propertyIds) {
-      const codec = cap?.byId[id];
+      const codec = (cap ? tablesOf(cap).byId : undefined)?.[id];
       if (codec && !codec.multiple) body[codec.name] = null;
       else ((body[codec ? codec.name : propertyKey(id)] ??= []) as Json[]).push(null);
     }
@@ -129,7 +130,8 @@ export function countAllowedKeys(json: unknown, allowed: readonly string[]): num
   return n;
 }
 
-export function messageFromJson(registry: Registry, input: unknown): Message {
+export function messageFromJson(lazy: Registry, input: unknown): Message {
+  const registry = resolveRegistry(lazy);
   let json = input;
   if (typeof input === 'string') {
     try {
@@ -170,11 +172,11 @@ export function messageFromJson(registry: Registry, input: unknown): Message {
 }
 
 function propertyCodecFor(cap: CapabilityCodec | undefined, key: string): PropertyCodec | number {
-  const codec = cap?.byName.get(key);
+  const codec = (cap ? tablesOf(cap).byName : undefined)?.get(key);
   if (codec) return codec;
   if (HEX_ID.test(key)) {
     const id = parseInt(key.slice(2), 16);
-    if (cap?.byId[id]) throw new AutoApiError('UNKNOWN_NAME', -1, `${key} is ${cap.byId[id]!.name}: use its name`, key);
+    if ((cap ? tablesOf(cap).byId : undefined)?.[id]) throw new AutoApiError('UNKNOWN_NAME', -1, `${key} is ${tablesOf(cap!).byId[id]!.name}: use its name`, key);
     return id;
   }
   throw new AutoApiError('UNKNOWN_NAME', -1, `${cap ? cap.name : 'this capability'} has no property "${key}"`, key);
@@ -244,13 +246,6 @@ function stateFromJson(registry: Registry, cap: CapabilityCodec | undefined, cap
   return message;
 }
 
-const NAMED_COMPONENTS: Record<string, number> = { data: COMPONENT.data, timestamp: COMPONENT.timestamp, failure: COMPONENT.failure, availability: COMPONENT.availability };
-
-/** The component id a property's JSON key stands for ("data" or "0x04"). */
-function componentIdOf(key: string): number {
-  return NAMED_COMPONENTS[key] ?? parseInt(key.slice(2), 16);
-}
-
 function arrayOf(value: unknown): unknown[] {
   if (!Array.isArray(value)) throw new AutoApiError('INVALID_VALUE', -1, `expected an array, got ${describe(value)}`);
   return value;
@@ -259,41 +254,52 @@ function arrayOf(value: unknown): unknown[] {
 function propertyFromJson(registry: Registry, codec: PropertyCodec | undefined, json: unknown): AnyProperty {
   const prop: AnyProperty = {};
   if (json === null) return prop;
+  const keys = jsonKeys(json, 'a property');
   let order: number[] | undefined; // only when the components are not in ascending order
   let last = -1;
-  const keys = jsonKeys(json, 'a property');
-  for (const key of keys) {
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
     const value = (json as Record<string, unknown>)[key];
+    let id: number;
     try {
       switch (key) {
         case 'data':
+          id = COMPONENT.data;
           prop.data = componentFromJson(codec?.value, value);
           break;
         case 'timestamp':
+          id = COMPONENT.timestamp;
           prop.timestamp = timestampFromJson(value);
           break;
         case 'failure':
+          id = COMPONENT.failure;
           prop.failure = componentFromJson(registry.failure, value);
           break;
         case 'availability':
+          id = COMPONENT.availability;
           prop.availability = componentFromJson(registry.availability, value);
           break;
-        default: {
-          if (!HEX_ID.test(key)) throw new AutoApiError('UNKNOWN_NAME', -1, `"${key}" is not a component`);
-          const id = parseInt(key.slice(2), 16);
-          if (id === 1 || id === 2 || id === 3 || id === 5) throw new AutoApiError('UNKNOWN_NAME', -1, `use the component's name for ${key}`);
-          if (typeof value !== 'string') throw new AutoApiError('INVALID_VALUE', -1, 'an unknown component is a hex string');
-          (prop.unknownComponents ??= []).push({ id, bytes: fromHex(value) });
-        }
+        default:
+          id = unknownComponentFromJson(prop, key, value);
       }
     } catch (e) {
       rethrowWithin(e, key);
     }
-    const id = componentIdOf(key);
-    if (order === undefined && id <= last) order = keys.slice(0, keys.indexOf(key)).map(componentIdOf);
+    // Up to here they were ascending, so the ones seen so far, sorted, are the order they came in.
+    if (order === undefined && id <= last) order = presentComponents(prop).filter((c) => c !== id);
     if (order !== undefined) order.push(id);
     last = id;
   }
   if (order !== undefined) prop.componentOrder = order;
   return prop;
+}
+
+/** Keeps a component this spec level does not define ("0x04": "<hex>"), and returns its id. */
+function unknownComponentFromJson(prop: AnyProperty, key: string, value: unknown): number {
+  if (!HEX_ID.test(key)) throw new AutoApiError('UNKNOWN_NAME', -1, `"${key}" is not a component`);
+  const id = parseInt(key.slice(2), 16);
+  if (id === 1 || id === 2 || id === 3 || id === 5) throw new AutoApiError('UNKNOWN_NAME', -1, `use the component's name for ${key}`);
+  if (typeof value !== 'string') throw new AutoApiError('INVALID_VALUE', -1, 'an unknown component is a hex string');
+  (prop.unknownComponents ??= []).push({ id, bytes: fromHex(value) });
+  return id;
 }

@@ -6,10 +6,10 @@
  *   property  = id u8 | size u16 | component*        (set: payload is properties; get/availability: property ids)
  *   component = id u8 | size u16 | bytes             (0x01 data, 0x02 timestamp, 0x03 failure, 0x05 availability)
  */
-import type { AnyProperty, CapabilityCodec, PropertyCodec, UnknownComponent, UnknownProperty } from './codec.js';
+import { tablesOf, type AnyProperty, type CapabilityCodec, type PropertyCodec, type UnknownComponent, type UnknownProperty } from './codec.js';
 import { AutoApiError, rethrowWithin, truncated } from './errors.js';
 import { DEFAULT_MAX_DEPTH, Reader } from './reader.js';
-import type { Registry } from './registry.js';
+import { resolveRegistry, type Registry } from './registry.js';
 import { timestampAt, Unknown, writeTimestamp } from './values.js';
 import { UNREPRESENTABLE } from './unrepresentable.js';
 import { Writer } from './writer.js';
@@ -75,7 +75,7 @@ export function decodeMessage(registry: Registry, bytes: Uint8Array, options?: D
   if (!Number.isInteger(maxDepth) || maxDepth < 0 || maxDepth > MAX_DEPTH_LIMIT) {
     throw new AutoApiError('INVALID_INPUT', -1, `maxDepth must be an integer from 0 to ${MAX_DEPTH_LIMIT}`);
   }
-  const r = new Reader(bytes, registry, maxDepth);
+  const r = new Reader(bytes, resolveRegistry(registry), maxDepth);
   const issues: DecodeIssue[] | undefined = options?.lenient ? [] : undefined;
   let message: Message;
   try {
@@ -118,7 +118,7 @@ function badVersion(at: number, got: number): AutoApiError {
 function checkRequestIds(cap: CapabilityCodec, ids: readonly number[], at: number): void {
   const seen = new Set<number>();
   ids.forEach((id, i) => {
-    const p = cap.byId[id];
+    const p = tablesOf(cap).byId[id];
     if (p && !p.multiple) {
       if (seen.has(id)) throw new AutoApiError('REPEATED_PROPERTY', at < 0 ? -1 : at + i, `${p.name} is asked for twice`, p.name);
       seen.add(id);
@@ -140,7 +140,7 @@ function readState(
   const wireOrder: number[] = [];
   let unknownProperties: UnknownProperty[] | undefined;
   const capName = cap ? cap.name : capabilityKey(capabilityId);
-  const byId = cap?.byId;
+  const byId = cap ? tablesOf(cap).byId : undefined;
   let p = start;
   while (p < end) {
     if (end - p < 3) {
@@ -352,7 +352,7 @@ function visitInOrder(
 ): void {
   let unknownUsed: boolean[] | undefined;
   let visited = 0; // items of the state visited through wireOrder
-  const byId = cap?.byId;
+  const byId = cap ? tablesOf(cap).byId : undefined;
 
   if (message.wireOrder) {
     let nextUnknown = 0;
@@ -377,7 +377,7 @@ function visitInOrder(
   if (total !== visited) {
     for (const key in state) {
       if (state[key] === undefined) continue;
-      const codec = cap?.byKey.get(key);
+      const codec = (cap ? tablesOf(cap).byKey : undefined)?.get(key);
       if (!codec) throw new AutoApiError('UNKNOWN_NAME', -1, `${capName} has no property ${key}`, `${capName}.${key}`);
       while (visitKnown(codec, state, used, capName, visit));
     }
@@ -422,7 +422,7 @@ function visitUnknown(
   const usedList = unknownUsed ?? new Array<boolean>(unknown.length).fill(false);
   usedList[i] = true;
   const u = unknown[i]!;
-  const defined = cap?.byId[u.id];
+  const defined = (cap ? tablesOf(cap).byId : undefined)?.[u.id];
   if (defined) {
     // Its bytes would be read back as that property: it belongs in the state.
     throw new AutoApiError('INVALID_VALUE', -1, `unknown property 0x${hex2(u.id)} is ${defined.name}: put it in the state`, `${capName}.${propertyKey(u.id)}`);
@@ -454,7 +454,8 @@ export function encodeMessage(registry: Registry, message: Message): Uint8Array 
   }
 }
 
-export function writeMessage(w: Writer, registry: Registry, message: Message): void {
+export function writeMessage(w: Writer, lazy: Registry, message: Message): void {
+  const registry = resolveRegistry(lazy);
   const cap = resolveCapability(registry, message);
   const id = cap ? cap.id : message.capabilityId;
   const typeByte = MESSAGE_TYPES.indexOf(message.type);

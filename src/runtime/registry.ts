@@ -6,6 +6,16 @@ export interface Registry {
   readonly byName: ReadonlyMap<string, CapabilityCodec>;
   readonly failure: ValueCodec<unknown>;
   readonly availability: ValueCodec<unknown>;
+  /** A lazy registry's plain form (see lazyRegistry); absent on a plain one. */
+  readonly resolve?: () => Registry;
+}
+
+/**
+ * The plain form of a registry: entry points resolve theirs once, so that the framing code only ever reads
+ * data fields of one kind of object, never getters.
+ */
+export function resolveRegistry(registry: Registry): Registry {
+  return registry.resolve === undefined ? registry : registry.resolve();
 }
 
 export function defineRegistry(
@@ -18,6 +28,7 @@ export function defineRegistry(
     byName: new Map(capabilities.map((c) => [c.name, c])),
     failure,
     availability,
+    resolve: undefined,
   };
 }
 
@@ -41,5 +52,6 @@ export function lazyRegistry(load: () => [readonly CapabilityCodec[], ValueCodec
     get availability() {
       return get().availability;
     },
+    resolve: get,
   };
 }
