@@ -226,3 +226,31 @@ describe('timestamps in JSON', () => {
     },
   );
 });
+
+describe('encode results', () => {
+  // Small results are views into a shared ArrayBuffer (see pooledCopy); each must still behave as its own copy.
+  const hexOf = (n: number) => stateMessage(0x23, property(0x0c, component(1, h4(n).slice(2))));
+
+  it('do not overlap and survive later encodes', () => {
+    const results = Array.from({ length: 3000 }, (_, i) => encode(decode(fromHex(hexOf(i % 5)))));
+    for (let i = 0; i < results.length; i++) {
+      expect(toHex(results[i]!)).toBe(hexOf(i % 5));
+      if (i > 0 && results[i]!.buffer === results[i - 1]!.buffer) {
+        expect(results[i]!.byteOffset).toBeGreaterThanOrEqual(results[i - 1]!.byteOffset + results[i - 1]!.length);
+      }
+      expect(results[i]!.byteOffset % 8).toBe(0);
+    }
+    // More results than one pool holds, so several pools were used.
+    expect(new Set(results.map((r) => r.buffer)).size).toBeGreaterThan(1);
+    results[0]!.fill(0xff);
+    expect(toHex(results[1]!)).toBe(hexOf(1));
+  });
+
+  it('above 4 KiB get an ArrayBuffer of their own', () => {
+    const big = stateMessage(0x23, property(0xa3, component(1, '41'.repeat(5000))));
+    const out = encode(decode(fromHex(big)));
+    expect(toHex(out)).toBe(big);
+    expect(out.byteOffset).toBe(0);
+    expect(out.buffer.byteLength).toBe(out.length);
+  });
+});
