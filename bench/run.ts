@@ -161,13 +161,13 @@ function doorsMessage(n: number): Uint8Array {
 }
 
 /**
- * Cost per property as throughput: total time over many calls, garbage collection included, best of three
+ * Cost per property as throughput: total time over many calls, garbage collection included, best of five
  * rounds (a median of single calls would hide or exaggerate the collector, depending on where it falls).
  */
 function perProperty(fn: () => unknown, n: number, budget = quick ? 300_000 : 3_000_000): number {
   const calls = Math.max(3, Math.ceil(budget / n));
   let best = Infinity;
-  for (let round = 0; round < 3; round++) {
+  for (let round = 0; round < 5; round++) {
     const start = process.hrtime.bigint();
     for (let i = 0; i < calls; i++) fn();
     best = Math.min(best, Number(process.hrtime.bigint() - start) / calls / n);
