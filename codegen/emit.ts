@@ -177,41 +177,32 @@ export function emit(model: Model, options: EmitOptions): Map<string, string> {
     f.print('}');
     const items = c.items.map((item) => ({ ...item, codec: codec(f, at, item.type), fixed: fixedSize(item.type) }));
     const checkObject = f.use(rt('checkObject'));
-    const rethrowWithin = f.use(rt('rethrowWithin'));
     const present = f.use(rt('present'));
-    // One try per value, with the item being handled in a variable, names the item in any error's path.
-    const writes = items.flatMap((i, n) => {
+    // One step per item inside one try per value; a variable names the item at hand, for any error's path.
+    const guarded = (steps: string[][], after: string[]): string[] => {
+      if (items.length === 0) return after;
+      const body = steps.flatMap((step, n) => (n === 0 ? step : [`item = ${q(items[n]!.name)};`, ...step]));
+      return [`let item = ${q(items[0]!.name)};`, 'try {', ...body, ...after, '} catch (e) {', `${f.use(rt('rethrowWithin'))}(e, item);`, '}'];
+    };
+    const writes = items.map((i, n) => {
       const value = `${present}(v.${i.nameCased}, ${q(i.name)})`;
-      const step = n === 0 ? [] : [`      item = ${q(i.name)};`];
-      if (i.fixed !== undefined) return [...step, `      ${i.codec}.write(w, ${value});`];
-      return [...step, `      const at${n} = w.reserve16();`, `      ${i.codec}.write(w, ${value});`, `      w.patch16(at${n}, ${q(i.name)});`];
+      if (i.fixed !== undefined) return [`${i.codec}.write(w, ${value});`];
+      return [`const at${n} = w.reserve16();`, `${i.codec}.write(w, ${value});`, `w.patch16(at${n}, ${q(i.name)});`];
     });
     const toJson = items.map((i) => `${ident(i.name)}: ${i.codec}.toJSON(v.${i.nameCased})`).join(', ');
-    const reads = items.map((i, n) => [...(n === 0 ? [] : [`      item = ${q(i.name)};`]), `      const ${ident(`v${n}`)} = ${i.codec}.fromJSON(o${member(i.name)});`]).flat();
+    const reads = items.map((i, n) => [`const v${n} = ${i.codec}.fromJSON(o${member(i.name)});`]);
     const built = items.map((i, n) => `${ident(i.nameCased)}: v${n}`).join(', ');
     const keysConst = `${c.tsName}JsonKeys`;
     f.printTop(`const ${keysConst} = [${items.map((i) => q(i.name)).join(', ')}];`);
-    const first = q(items[0]!.name);
     const common = [
       `  write(w, v) {`,
       `    ${checkObject}(v, ${q(c.ref)});`,
-      `    let item = ${first};`,
-      `    try {`,
-      ...writes,
-      `    } catch (e) {`,
-      `      ${rethrowWithin}(e, item);`,
-      `    }`,
+      ...guarded(writes, []),
       `  },`,
       `  toJSON: (v) => ({ ${toJson} }),`,
       `  fromJSON(j) {`,
       `    const o = ${f.use(rt('customJson'))}(j, ${q(c.ref)}, ${keysConst});`,
-      `    let item = ${first};`,
-      `    try {`,
-      ...reads,
-      `      return { ${built} };`,
-      `    } catch (e) {`,
-      `      ${rethrowWithin}(e, item);`,
-      `    }`,
+      ...guarded(reads, [`return { ${built} };`]),
       `  },`,
       `};`,
     ];

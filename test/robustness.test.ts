@@ -211,7 +211,7 @@ describe('timestamps in JSON', () => {
     expect((toJSON(m) as { set: { charging: { charge_mode: { timestamp: string } } } }).set.charging.charge_mode.timestamp).toBe(iso);
   });
 
-  it('check every character after a timestamp of the same minute', () => {
+  it('refuse a bad character in the seconds, milliseconds or zone, right after a good timestamp', () => {
     const read = (text: string) => fromJSON({ set: { charging: { charge_mode: { timestamp: text } } } });
     for (const bad of ['2019-09-30T15:34:60.000Z', '2019-09-30T15:34:1a.000Z', '2019-09-30T15:34:10,000Z', '2019-09-30T15:34:10.00aZ', '2019-09-30T15:34:10.000z']) {
       expect(toHex(encode(read('2019-09-30T15:34:59.999Z')))).toBe(stateMessage(0x23, property(0x0c, component(2, (1569857699999).toString(16).padStart(16, '0')))));

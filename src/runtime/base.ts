@@ -17,9 +17,9 @@ export interface FixedCodec<T> extends ValueCodec<T> {
 }
 
 /*
- * Every codec is a plain object with the members in the order of ValueCodec (then `at`-less ones stop, and
- * enums and units add their own after), built by a literal: then only a few hidden classes exist, and the
- * runtime's generic calls (`codec.read`, `codec.toJSON`) stay polymorphic instead of megamorphic.
+ * Every codec is a plain object built by a literal, its members in the order size, at (fixed sizes only), read,
+ * write, toJSON, fromJSON, then an enum's or unit's own. So only a few hidden classes exist, and the runtime's
+ * generic calls (`codec.read`, `codec.toJSON`) stay polymorphic instead of megamorphic.
  */
 function fixed<T>(size: number, what: string, at: (r: Reader, p: number) => T, rest: Omit<ValueCodec<T>, 'size' | 'read'>): FixedCodec<T> {
   return {

@@ -35,7 +35,7 @@ export function messageToJson(lazy: Registry, message: Message): Json {
     });
   } else {
     for (const id of message.propertyIds) {
-      const codec = (cap ? tablesOf(cap).byId : undefined)?.[id];
+      const codec = cap && tablesOf(cap).byId[id];
       if (codec && !codec.multiple) body[codec.name] = null;
       else ((body[codec ? codec.name : propertyKey(id)] ??= []) as Json[]).push(null);
     }
@@ -172,11 +172,12 @@ export function messageFromJson(lazy: Registry, input: unknown): Message {
 }
 
 function propertyCodecFor(cap: CapabilityCodec | undefined, key: string): PropertyCodec | number {
-  const codec = (cap ? tablesOf(cap).byName : undefined)?.get(key);
+  const codec = cap && tablesOf(cap).byName.get(key);
   if (codec) return codec;
   if (HEX_ID.test(key)) {
     const id = parseInt(key.slice(2), 16);
-    if ((cap ? tablesOf(cap).byId : undefined)?.[id]) throw new AutoApiError('UNKNOWN_NAME', -1, `${key} is ${tablesOf(cap!).byId[id]!.name}: use its name`, key);
+    const defined = cap && tablesOf(cap).byId[id];
+    if (defined) throw new AutoApiError('UNKNOWN_NAME', -1, `${key} is ${defined.name}: use its name`, key);
     return id;
   }
   throw new AutoApiError('UNKNOWN_NAME', -1, `${cap ? cap.name : 'this capability'} has no property "${key}"`, key);

@@ -377,7 +377,7 @@ function visitInOrder(
   if (total !== visited) {
     for (const key in state) {
       if (state[key] === undefined) continue;
-      const codec = (cap ? tablesOf(cap).byKey : undefined)?.get(key);
+      const codec = cap && tablesOf(cap).byKey.get(key);
       if (!codec) throw new AutoApiError('UNKNOWN_NAME', -1, `${capName} has no property ${key}`, `${capName}.${key}`);
       while (visitKnown(codec, state, used, capName, visit));
     }
@@ -422,7 +422,7 @@ function visitUnknown(
   const usedList = unknownUsed ?? new Array<boolean>(unknown.length).fill(false);
   usedList[i] = true;
   const u = unknown[i]!;
-  const defined = (cap ? tablesOf(cap).byId : undefined)?.[u.id];
+  const defined = cap && tablesOf(cap).byId[u.id];
   if (defined) {
     // Its bytes would be read back as that property: it belongs in the state.
     throw new AutoApiError('INVALID_VALUE', -1, `unknown property 0x${hex2(u.id)} is ${defined.name}: put it in the state`, `${capName}.${propertyKey(u.id)}`);
