@@ -5,7 +5,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AutoApiError, decode, encode, fromHex, fromJSON, toHex, toJSON, Unknown } from '../src/index.js';
+import { AutoApiError, decode, encode, fromHex, fromJSON, registry, toHex, toJSON, Unknown } from '../src/index.js';
+import { forEachProperty, inKeyOrder, resolveRegistry, type StateMessage } from '../src/runtime/index.js';
 import { layoutOf, messageArb, propertiesOf, requestMessageArb, stateMessageArb, type AnyMessage } from './support/arbitraries.js';
 import { model } from './support/spec.js';
 
@@ -94,6 +95,75 @@ describe('fromJSON(toJSON(m)) encodes like m', () => {
         expect(toHex(encode(fromJSON(viaJsonText(m))))).toBe(toHex(encode(m)));
       }),
       params(150),
+    );
+  });
+});
+
+describe('the key-order shortcut of encode and toJSON', () => {
+  /** What forEachProperty, the general visit, passes on: id, property, index. */
+  function visited(m: StateMessage): unknown[] {
+    const cap = m.capability === undefined ? undefined : resolveRegistry(registry).byName.get(m.capability);
+    const out: unknown[] = [];
+    forEachProperty(cap, m, (id, codec, property, index) => out.push([id, codec?.name, property, index]));
+    return out;
+  }
+  /** The same, from the shortcut's [codec, value, ...] list. */
+  function shortcut(m: StateMessage): unknown[] | undefined {
+    const cap = m.capability === undefined ? undefined : resolveRegistry(registry).byName.get(m.capability);
+    const list = inKeyOrder(cap, m);
+    if (list === undefined) return undefined;
+    const out: unknown[] = [];
+    for (let i = 0; i < list.length; i += 2) {
+      const codec = list[i] as { id: number; name: string; multiple: boolean };
+      const value = list[i + 1];
+      if (codec.multiple) (value as unknown[]).forEach((p, j) => out.push([codec.id, codec.name, p, j]));
+      else out.push([codec.id, codec.name, value, -1]);
+    }
+    return out;
+  }
+
+  it('visits exactly what the general visit does, whenever it applies', () => {
+    let taken = 0;
+    let refused = 0;
+    // Messages of capabilities with several multiple properties, then their wire order shuffled (same ids, same
+    // counts): mostly orders the shortcut must refuse, some that merely repeat the key order.
+    const several = model.capabilities.filter((c) => propertiesOf(c).filter((p) => p.multiple).length >= 2);
+    const shuffled = fc.tuple(fc.constantFrom(...several).chain((c) => stateMessageArb(c)), fc.array(fc.nat(), { maxLength: 24 })).map(([m, keys]) => {
+      const s = m as StateMessage;
+      const order = (s.wireOrder ?? []).map((id, i) => [keys[i] ?? i, i, id] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+      return [s, { ...s, wireOrder: order.map((x) => x[2]) }] as const;
+    });
+    fc.assert(
+      fc.property(shuffled, ([...messages]) => {
+        for (const m of messages) {
+          const fast = shortcut(m);
+          if (fast === undefined) {
+            refused++;
+            continue;
+          }
+          taken++;
+          expect(fast).toEqual(visited(m));
+        }
+      }),
+      params(400),
+    );
+    // Both sides were exercised, not skipped every time.
+    expect(taken).toBeGreaterThan(40);
+    expect(refused).toBeGreaterThan(40);
+  });
+
+  it('applies to what decode and fromJSON build, and not to interleaved repeats', () => {
+    fc.assert(
+      fc.property(oneCapabilityMessage(), (m) => {
+        const s = m as StateMessage;
+        const decoded = decode(encode(m)) as StateMessage;
+        const ids = decoded.wireOrder ?? [];
+        // Grouped: each id's occurrences in a row. Then the shortcut must apply (no unknown properties).
+        const grouped = ids.every((id, i) => i === 0 || id === ids[i - 1] || !ids.slice(0, i).includes(id));
+        if (!s.unknownProperties?.length) expect(shortcut(decoded) !== undefined).toBe(grouped);
+        if (!s.unknownProperties?.length) expect(shortcut(fromJSON(toJSON(decoded)) as StateMessage)).not.toBeUndefined();
+      }),
+      params(200),
     );
   });
 });

@@ -11,6 +11,7 @@ import {
   COMPONENT,
   MESSAGE_TYPES,
   forEachProperty,
+  inKeyOrder,
   presentComponents,
   propertyKey,
   type Message,
@@ -27,7 +28,21 @@ export function messageToJson(lazy: Registry, message: Message): Json {
   const cap = message.capability !== undefined ? registry.byName.get(message.capability) : registry.byId.get(message.capabilityId);
   const capName = cap ? cap.name : capabilityKey(message.capabilityId);
   const body: Record<string, Json> = {};
-  if (message.type === 'set') {
+  const list = message.type === 'set' ? inKeyOrder(cap, message) : undefined;
+  if (list !== undefined) {
+    for (let i = 0; i < list.length; i += 2) {
+      const codec = list[i] as PropertyCodec;
+      const value = list[i + 1];
+      if (codec.multiple) {
+        const items = value as AnyProperty[];
+        const out: Json[] = new Array(items.length);
+        for (let j = 0; j < items.length; j++) out[j] = propertyToJson(registry, codec, items[j]!);
+        body[codec.name] = out;
+      } else {
+        body[codec.name] = propertyToJson(registry, codec, value as AnyProperty);
+      }
+    }
+  } else if (message.type === 'set') {
     forEachProperty(cap, message, (id, codec, property) => {
       const value = propertyToJson(registry, codec, property);
       if (codec && !codec.multiple) body[codec.name] = value;

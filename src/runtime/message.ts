@@ -341,6 +341,35 @@ export function forEachProperty(
 
 const usedPool: Uint32Array[] = [];
 
+/**
+ * The state's properties as [codec, value, codec, value, ...] in key order, when writing them key by key
+ * (each multiple property's items in a row) gives exactly `wireOrder`, as decode and fromJSON build states.
+ * Then callers handle whole keys without per-item bookkeeping; else undefined, and forEachProperty decides.
+ */
+export function inKeyOrder(cap: CapabilityCodec | undefined, message: StateMessage): unknown[] | undefined {
+  const order = message.wireOrder;
+  if (cap === undefined || order === undefined || (message.unknownProperties !== undefined && message.unknownProperties.length > 0)) return undefined;
+  const byKey = tablesOf(cap).byKey;
+  const state = message.state as Record<string, unknown>;
+  const list: unknown[] = [];
+  let p = 0;
+  for (const key in state) {
+    const value = state[key];
+    if (value === undefined) continue;
+    const codec = byKey.get(key);
+    if (codec === undefined) return undefined;
+    if (codec.multiple) {
+      if (!Array.isArray(value)) return undefined;
+      if (value.length === 0) continue;
+      for (let i = 0; i < value.length; i++) if (order[p++] !== codec.id) return undefined;
+    } else if (order[p++] !== codec.id) {
+      return undefined;
+    }
+    list.push(codec, value);
+  }
+  return p === order.length ? list : undefined;
+}
+
 function visitInOrder(
   cap: CapabilityCodec | undefined,
   message: StateMessage,
@@ -476,13 +505,37 @@ export function writeMessage(w: Writer, lazy: Registry, message: Message): void 
     if (cap) checkRequestIds(cap, ids, -1);
     return;
   }
-  forEachProperty(cap, message, (pid, codec, property, index) => {
-    try {
-      writeProperty(w, registry, pid, codec, property);
-    } catch (e) {
-      rethrowWithin(e, `${cap ? cap.name : capabilityKey(id)}.${codec ? codec.name : propertyKey(pid)}${index >= 0 ? `[${index}]` : ''}`);
+  const list = inKeyOrder(cap, message);
+  if (list === undefined) {
+    forEachProperty(cap, message, (pid, codec, property, index) => {
+      try {
+        writeProperty(w, registry, pid, codec, property);
+      } catch (e) {
+        rethrowWithin(e, `${cap ? cap.name : capabilityKey(id)}.${codec ? codec.name : propertyKey(pid)}${index >= 0 ? `[${index}]` : ''}`);
+      }
+    });
+    return;
+  }
+  for (let i = 0; i < list.length; i += 2) {
+    const codec = list[i] as PropertyCodec;
+    const value = list[i + 1];
+    if (!codec.multiple) {
+      try {
+        writeProperty(w, registry, codec.id, codec, value as AnyProperty);
+      } catch (e) {
+        rethrowWithin(e, `${cap!.name}.${codec.name}`);
+      }
+      continue;
     }
-  });
+    const items = value as AnyProperty[];
+    for (let j = 0; j < items.length; j++) {
+      try {
+        writeProperty(w, registry, codec.id, codec, items[j]!);
+      } catch (e) {
+        rethrowWithin(e, `${cap!.name}.${codec.name}[${j}]`);
+      }
+    }
+  }
 }
 
 function resolveCapability(registry: Registry, message: Message): CapabilityCodec | undefined {
