@@ -219,6 +219,16 @@ describe('timestamps in JSON', () => {
     }
   });
 
+  it('check each day on its own, whatever day came before (the parser remembers the last day)', () => {
+    const read = (text: string) => fromJSON({ set: { charging: { charge_mode: { timestamp: text } } } });
+    const ms = (text: string) => (read(text).state as { chargeMode: { timestamp: Date } }).chargeMode.timestamp.getTime();
+    for (const [good, bad] of [['2020-02-29', '2019-02-29'], ['2019-02-28', '2019-02-29'], ['2019-04-30', '2019-04-31'], ['2019-12-31', '2019-13-31'], ['1970-01-01', '1970-02-30']]) {
+      expect(ms(`${good}T10:00:00.000Z`)).toBe(Date.parse(`${good}T10:00:00.000Z`));
+      expect(thrown(() => read(`${bad}T10:00:00.000Z`)), bad).toMatchObject({ code: 'INVALID_VALUE' });
+      expect(ms(`${good}T23:59:59.999Z`)).toBe(Date.parse(`${good}T23:59:59.999Z`));
+    }
+  });
+
   it.each(['2019-02-29T00:00:00.000Z', '2019-04-31T00:00:00Z', '2019-13-01T00:00:00.000Z', '2019-01-01T24:00:00.000Z', '2019-01-01T00:00:00.1234Z', '2019-01-01', 'yesterday', '2019-0a-01T00:00:00.000Z', '2019-09-30T15:34:1/.000Z', '2019-09-30T15:34:1:.000Z', '2019-09-30T15:60:10.000Z', '2019-09-30T15:34:10.00 Z'])(
     'refuses %s rather than rolling it over or rounding it',
     (text) => {

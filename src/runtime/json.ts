@@ -105,6 +105,16 @@ function componentToJson(codec: { toJSON(v: unknown): unknown } | undefined, val
 }
 
 function componentFromJson(codec: { fromJSON(j: unknown): unknown } | undefined, json: unknown): unknown {
+  if (codec !== undefined && typeof json === 'object' && json !== null) {
+    // No codec takes {"$unknown": ...} for its own, so that form is looked for only once the codec refused the
+    // object: looking first would cost every custom-type and unit value a lookup of a key it never has.
+    try {
+      return codec.fromJSON(json);
+    } catch (e) {
+      if (isUnknownJson(json)) return unknownFromJson(json);
+      throw e;
+    }
+  }
   if (isUnknownJson(json)) return unknownFromJson(json);
   if (codec === undefined) throw new AutoApiError('INVALID_VALUE', -1, 'data of an unknown property is {"$unknown": "<hex>"}');
   return codec.fromJSON(json);
@@ -138,9 +148,15 @@ export function jsonKeys(json: unknown, what: string): string[] {
 export function countAllowedKeys(json: unknown, allowed: readonly string[]): number {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) return -1;
   let n = 0;
-  for (const key in json) {
-    if (!allowed.includes(key)) return -1;
-    n++;
+  next: for (const key in json) {
+    // A loop, not allowed.includes: compiled inline, where includes is a call per key.
+    for (let i = 0; i < allowed.length; i++) {
+      if (allowed[i] === key) {
+        n++;
+        continue next;
+      }
+    }
+    return -1;
   }
   return n;
 }
@@ -195,6 +211,7 @@ function propertyCodecFor(cap: CapabilityCodec | undefined, key: string): Proper
     if (defined) throw new AutoApiError('UNKNOWN_NAME', -1, `${key} is ${defined.name}: use its name`, key);
     return id;
   }
+  if (FORBIDDEN.has(key)) throw new AutoApiError('FORBIDDEN_KEY', -1, `the key "${key}" is not allowed`, key);
   throw new AutoApiError('UNKNOWN_NAME', -1, `${cap ? cap.name : 'this capability'} has no property "${key}"`, key);
 }
 
@@ -218,48 +235,57 @@ function requestIdsFromJson(cap: CapabilityCodec | undefined, body: unknown): nu
 }
 
 function stateFromJson(registry: Registry, cap: CapabilityCodec | undefined, capabilityId: number, body: unknown): StateMessage {
-  const state: Record<string, unknown> = {};
-  const wireOrder: number[] = [];
-  let unknownProperties: UnknownProperty[] | undefined;
-  for (const key of jsonKeys(body, 'the properties')) {
-    const codec = propertyCodecFor(cap, key);
-    const value = (body as Record<string, unknown>)[key];
-    try {
-      if (typeof codec === 'number') {
-        for (const [i, item] of arrayOf(value).entries()) {
-          try {
-            const prop = propertyFromJson(registry, undefined, item) as UnknownProperty;
-            prop.id = codec;
-            (unknownProperties ??= []).push(prop);
-            wireOrder.push(codec);
-          } catch (e) {
-            rethrowWithin(e, `[${i}]`);
-          }
-        }
-      } else if (codec.multiple) {
-        const items = arrayOf(value);
-        const props: AnyProperty[] = new Array(items.length);
-        for (let i = 0; i < items.length; i++) {
-          try {
-            props[i] = propertyFromJson(registry, codec, items[i]);
-          } catch (e) {
-            rethrowWithin(e, `[${i}]`);
-          }
-          wireOrder.push(codec.id);
-        }
-        state[codec.key] = props;
-      } else {
-        state[codec.key] = propertyFromJson(registry, codec, value);
-        wireOrder.push(codec.id);
-      }
-    } catch (e) {
-      rethrowWithin(e, key);
-    }
+  const into: StateInProgress = { state: {}, wireOrder: [], unknownProperties: undefined };
+  if (isPlainJsonObject(body)) {
+    for (const key in body) propertyFromJsonKey(registry, cap, into, key, body[key]);
+  } else {
+    for (const key of jsonKeys(body, 'the properties')) propertyFromJsonKey(registry, cap, into, key, (body as Record<string, unknown>)[key]);
   }
-  const message: StateMessage = { type: 'set', capability: cap?.name, capabilityId, state };
-  if (unknownProperties) message.unknownProperties = unknownProperties;
-  message.wireOrder = wireOrder;
+  const message: StateMessage = { type: 'set', capability: cap?.name, capabilityId, state: into.state };
+  if (into.unknownProperties) message.unknownProperties = into.unknownProperties;
+  message.wireOrder = into.wireOrder;
   return message;
+}
+
+interface StateInProgress {
+  state: Record<string, unknown>;
+  wireOrder: number[];
+  unknownProperties: UnknownProperty[] | undefined;
+}
+
+function propertyFromJsonKey(registry: Registry, cap: CapabilityCodec | undefined, into: StateInProgress, key: string, value: unknown): void {
+  const codec = propertyCodecFor(cap, key);
+  try {
+    if (typeof codec === 'number') {
+      for (const [i, item] of arrayOf(value).entries()) {
+        try {
+          const prop = propertyFromJson(registry, undefined, item) as UnknownProperty;
+          prop.id = codec;
+          (into.unknownProperties ??= []).push(prop);
+          into.wireOrder.push(codec);
+        } catch (e) {
+          rethrowWithin(e, `[${i}]`);
+        }
+      }
+    } else if (codec.multiple) {
+      const items = arrayOf(value);
+      const props: AnyProperty[] = new Array(items.length);
+      for (let i = 0; i < items.length; i++) {
+        try {
+          props[i] = propertyFromJson(registry, codec, items[i]);
+        } catch (e) {
+          rethrowWithin(e, `[${i}]`);
+        }
+        into.wireOrder.push(codec.id);
+      }
+      into.state[codec.key] = props;
+    } else {
+      into.state[codec.key] = propertyFromJson(registry, codec, value);
+      into.wireOrder.push(codec.id);
+    }
+  } catch (e) {
+    rethrowWithin(e, key);
+  }
 }
 
 function arrayOf(value: unknown): unknown[] {
@@ -267,47 +293,67 @@ function arrayOf(value: unknown): unknown[] {
   return value;
 }
 
+/**
+ * A JSON object whose keys a for-in loop lists exactly, own keys only: what JSON.parse and literals make. for-in
+ * reads the values without a lookup per key, where Object.keys would copy the keys first.
+ */
+export function isPlainJsonObject(json: unknown): json is Record<string, unknown> {
+  if (typeof json !== 'object' || json === null) return false;
+  const proto = Object.getPrototypeOf(json);
+  return proto === Object.prototype || proto === null;
+}
+
 function propertyFromJson(registry: Registry, codec: PropertyCodec | undefined, json: unknown): AnyProperty {
   const prop: AnyProperty = {};
   if (json === null) return prop;
-  const keys = jsonKeys(json, 'a property');
-  let order: number[] | undefined; // only when the components are not in ascending order
-  let last = -1;
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i]!;
-    const value = (json as Record<string, unknown>)[key];
-    let id: number;
-    try {
-      switch (key) {
-        case 'data':
-          id = COMPONENT.data;
-          prop.data = componentFromJson(codec?.value, value);
-          break;
-        case 'timestamp':
-          id = COMPONENT.timestamp;
-          prop.timestamp = timestampFromJson(value);
-          break;
-        case 'failure':
-          id = COMPONENT.failure;
-          prop.failure = componentFromJson(registry.failure, value);
-          break;
-        case 'availability':
-          id = COMPONENT.availability;
-          prop.availability = componentFromJson(registry.availability, value);
-          break;
-        default:
-          id = unknownComponentFromJson(prop, key, value);
-      }
-    } catch (e) {
-      rethrowWithin(e, key);
-    }
-    // Up to here they were ascending, so the ones seen so far, sorted, are the order they came in.
-    if (order === undefined && id <= last) order = presentComponents(prop).filter((c) => c !== id);
-    if (order !== undefined) order.push(id);
-    last = id;
+  const order: ComponentOrder = { ids: undefined, last: -1 };
+  if (isPlainJsonObject(json)) {
+    for (const key in json) componentFromJsonKey(registry, codec, prop, order, key, json[key]);
+  } else {
+    // Arrays and other objects: jsonKeys refuses them or lists their own keys.
+    for (const key of jsonKeys(json, 'a property')) componentFromJsonKey(registry, codec, prop, order, key, (json as Record<string, unknown>)[key]);
   }
-  if (order !== undefined) prop.componentOrder = order;
+  if (order.ids !== undefined) prop.componentOrder = order.ids;
   return prop;
+}
+
+/** The components seen so far: their ids only once they turn out not to be in ascending order. */
+interface ComponentOrder {
+  ids: number[] | undefined;
+  last: number;
+}
+
+function componentFromJsonKey(registry: Registry, codec: PropertyCodec | undefined, prop: AnyProperty, order: ComponentOrder, key: string, value: unknown): void {
+  let id: number;
+  try {
+    switch (key) {
+      case 'data':
+        id = COMPONENT.data;
+        prop.data = componentFromJson(codec?.value, value);
+        break;
+      case 'timestamp':
+        id = COMPONENT.timestamp;
+        prop.timestamp = timestampFromJson(value);
+        break;
+      case 'failure':
+        id = COMPONENT.failure;
+        prop.failure = componentFromJson(registry.failure, value);
+        break;
+      case 'availability':
+        id = COMPONENT.availability;
+        prop.availability = componentFromJson(registry.availability, value);
+        break;
+      default:
+        if (FORBIDDEN.has(key)) throw new AutoApiError('FORBIDDEN_KEY', -1, `the key "${key}" is not allowed`);
+        id = unknownComponentFromJson(prop, key, value);
+    }
+  } catch (e) {
+    rethrowWithin(e, key);
+  }
+  // Up to here they were ascending, so the ones seen so far, sorted, are the order they came in.
+  if (order.ids === undefined && id <= order.last) order.ids = presentComponents(prop).filter((c) => c !== id);
+  if (order.ids !== undefined) order.ids.push(id);
+  order.last = id;
 }
 
 /** Keeps a component this spec level does not define ("0x04": "<hex>"), and returns its id. */
