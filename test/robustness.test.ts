@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AutoApiError, Charging, decode, encode, fromHex, fromJSON, toHex, toJSON, Unknown } from '../src/index.js';
+import { AutoApiError, Charging, decode, encode, fromHex, fromJSON, toHex, toJSON, Unknown, type StateMessage } from '../src/index.js';
 import { component, property, stateMessage } from './support/spec.js';
 
 const h4 = (n: number) => n.toString(16).padStart(4, '0');
@@ -221,7 +221,7 @@ describe('timestamps in JSON', () => {
 
   it('check each day on its own, whatever day came before (the parser remembers the last day)', () => {
     const read = (text: string) => fromJSON({ set: { charging: { charge_mode: { timestamp: text } } } });
-    const ms = (text: string) => (read(text).state as { chargeMode: { timestamp: Date } }).chargeMode.timestamp.getTime();
+    const ms = (text: string) => ((read(text) as StateMessage).state as { chargeMode: { timestamp: Date } }).chargeMode.timestamp.getTime();
     for (const [good, bad] of [['2020-02-29', '2019-02-29'], ['2019-02-28', '2019-02-29'], ['2019-04-30', '2019-04-31'], ['2019-12-31', '2019-13-31'], ['1970-01-01', '1970-02-30']]) {
       expect(ms(`${good}T10:00:00.000Z`)).toBe(Date.parse(`${good}T10:00:00.000Z`));
       expect(thrown(() => read(`${bad}T10:00:00.000Z`)), bad).toMatchObject({ code: 'INVALID_VALUE' });

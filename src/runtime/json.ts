@@ -294,13 +294,11 @@ function arrayOf(value: unknown): unknown[] {
 }
 
 /**
- * A JSON object whose keys a for-in loop lists exactly, own keys only: what JSON.parse and literals make. for-in
- * reads the values without a lookup per key, where Object.keys would copy the keys first.
+ * An object as JSON.parse and literals make them, whose keys a for-in loop reads without a lookup per key (where
+ * Object.keys would copy them first). Told by its constructor: Object.getPrototypeOf is a call into the runtime.
  */
 export function isPlainJsonObject(json: unknown): json is Record<string, unknown> {
-  if (typeof json !== 'object' || json === null) return false;
-  const proto = Object.getPrototypeOf(json);
-  return proto === Object.prototype || proto === null;
+  return typeof json === 'object' && json !== null && (json as { constructor?: unknown }).constructor === Object;
 }
 
 function propertyFromJson(registry: Registry, codec: PropertyCodec | undefined, json: unknown): AnyProperty {

@@ -558,18 +558,51 @@ export function writePropertyData(w: Writer, registry: Registry, codec: Property
 
 function writeProperty(w: Writer, registry: Registry, id: number, codec: PropertyCodec | undefined, prop: AnyProperty): void {
   if (typeof prop !== 'object' || prop === null) throw new AutoApiError('INVALID_VALUE', -1, 'expected a property object');
-  w.u8(id);
-  const at = w.reserve16();
+  w.ensure(3);
+  w.bytes[w.pos] = id;
+  const at = w.pos + 1;
+  w.pos += 3;
   if (prop.unknownComponents === undefined && prop.componentOrder === undefined) {
     // The common case: known components in ascending order, no arrays needed.
-    if (prop.data !== undefined) writeComponent(w, registry, codec, prop, COMPONENT.data);
-    if (prop.timestamp !== undefined) writeComponent(w, registry, codec, prop, COMPONENT.timestamp);
+    if (prop.data !== undefined) writeData(w, codec, prop.data);
+    if (prop.timestamp !== undefined) writeTimestampComponent(w, prop.timestamp);
     if (prop.failure !== undefined) writeComponent(w, registry, codec, prop, COMPONENT.failure);
     if (prop.availability !== undefined) writeComponent(w, registry, codec, prop, COMPONENT.availability);
   } else {
     for (const cid of componentsToWrite(prop)) writeComponent(w, registry, codec, prop, cid);
   }
   w.patch16(at, 'the property');
+}
+
+/** The data component; writeComponent does the same, this is its short way for the common case. */
+function writeData(w: Writer, codec: PropertyCodec | undefined, data: unknown): void {
+  w.ensure(3);
+  w.bytes[w.pos] = COMPONENT.data;
+  const at = w.pos + 1;
+  w.pos += 3;
+  try {
+    if (codec !== undefined && !(data instanceof Unknown)) codec.value.write(w, data);
+    else writeUnknown(w, data);
+    w.patch16(at, 'the component');
+  } catch (e) {
+    rethrowWithin(e, 'data');
+  }
+}
+
+/** The timestamp component: always 8 bytes, so its size is known before it is written. */
+function writeTimestampComponent(w: Writer, t: unknown): void {
+  w.ensure(11);
+  const at = w.pos;
+  const b = w.bytes;
+  b[at] = COMPONENT.timestamp;
+  b[at + 1] = 0;
+  b[at + 2] = 8;
+  try {
+    writeTimestamp(w.view, at + 3, t);
+  } catch (e) {
+    rethrowWithin(e, 'timestamp');
+  }
+  w.pos = at + 11;
 }
 
 function writeComponent(w: Writer, registry: Registry, codec: PropertyCodec | undefined, prop: AnyProperty, cid: number): void {
