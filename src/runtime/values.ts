@@ -41,15 +41,18 @@ export function timestampAt(view: DataView, at: number): Timestamp {
 
 const DAY_MS = 86_400_000;
 
-/** Days since 1970-01-01 -> year * 10000 + month * 100 + day (proleptic Gregorian; H. Hinnant's civil_from_days). */
+/**
+ * Days since 1970-01-01, 0 to 2,932,896 (the 4-digit years) -> year * 10000 + month * 100 + day (proleptic Gregorian;
+ * H. Hinnant's civil_from_days). Every quantity is a non-negative int32, so `| 0` floors without Math.floor.
+ */
 function civilDate(days: number): number {
-  const z = days + 719_468;
-  const era = Math.floor(z / 146_097);
+  const z = (days + 719_468) | 0;
+  const era = (z / 146_097) | 0;
   const doe = z - era * 146_097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const yoe = ((doe - ((doe / 1460) | 0) + ((doe / 36_524) | 0) - ((doe / 146_096) | 0)) / 365) | 0;
+  const doy = doe - (365 * yoe + ((yoe / 4) | 0) - ((yoe / 100) | 0));
+  const mp = ((5 * doy + 2) / 153) | 0;
+  const d = doy - (((153 * mp + 2) / 5) | 0) + 1;
   const m = mp < 10 ? mp + 3 : mp - 9;
   const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
   return y * 10_000 + m * 100 + d;
@@ -78,34 +81,40 @@ export function timestampToJson(t: Timestamp): string {
   if (typeof t === 'bigint') return t.toString();
   const ms = t.getTime();
   if (!(ms >= 0 && ms < 253_402_300_800_000)) return t.toISOString(); // before 1970 or past 9999: extended years
-  const days = Math.floor(ms / DAY_MS);
+  const days = Math.floor(ms / DAY_MS) | 0;
   if (days !== cachedDay) {
     cachedDay = days;
     const ymd = civilDate(days);
-    const y = Math.floor(ymd / 10_000);
+    const y = (ymd / 10_000) | 0;
     const md = ymd - y * 10_000;
-    y0 = 48 + Math.floor(y / 1000);
-    y1 = 48 + (Math.floor(y / 100) % 10);
-    y2 = 48 + (Math.floor(y / 10) % 10);
+    y0 = 48 + ((y / 1000) | 0);
+    y1 = 48 + (((y / 100) | 0) % 10);
+    y2 = 48 + (((y / 10) | 0) % 10);
     y3 = 48 + (y % 10);
-    m0 = 48 + Math.floor(md / 1000);
-    m1 = 48 + (Math.floor(md / 100) % 10);
-    d0 = 48 + (Math.floor(md / 10) % 10);
+    m0 = 48 + ((md / 1000) | 0);
+    m1 = 48 + (((md / 100) | 0) % 10);
+    d0 = 48 + (((md / 10) | 0) % 10);
     d1 = 48 + (md % 10);
   }
-  // Integer arithmetic from here: % on a double past 2^31 would call out to fmod.
+  // Integer arithmetic from here: % on a double past 2^31 would call out to fmod. Remainders are taken by
+  // subtraction, which the compiler keeps to a multiply where a % would also divide.
   const inDay = (ms - days * DAY_MS) | 0;
-  const milli = inDay % 1000;
-  const secs = ((inDay - milli) / 1000) | 0;
-  const sec = secs % 60;
-  const mins = ((secs - sec) / 60) | 0;
-  const min = mins % 60;
-  const hour = ((mins - min) / 60) | 0;
+  const secs = (inDay / 1000) | 0;
+  const milli = inDay - secs * 1000;
+  const mins = (secs / 60) | 0;
+  const sec = secs - mins * 60;
+  const hour = (mins / 60) | 0;
+  const min = mins - hour * 60;
+  const h10 = (hour / 10) | 0;
+  const min10 = (min / 10) | 0;
+  const sec10 = (sec / 10) | 0;
+  const ms100 = (milli / 100) | 0;
+  const ms10 = ((milli - ms100 * 100) / 10) | 0;
   // prettier-ignore
   return String.fromCharCode(
     y0, y1, y2, y3, 45, m0, m1, 45, d0, d1, 84,
-    48 + ((hour / 10) | 0), 48 + (hour % 10), 58, 48 + ((min / 10) | 0), 48 + (min % 10), 58,
-    48 + ((sec / 10) | 0), 48 + (sec % 10), 46, 48 + ((milli / 100) | 0), 48 + (((milli / 10) | 0) % 10), 48 + (milli % 10), 90,
+    48 + h10, 48 + hour - h10 * 10, 58, 48 + min10, 48 + min - min10 * 10, 58,
+    48 + sec10, 48 + sec - sec10 * 10, 46, 48 + ms100, 48 + ms10, 48 + milli - ms100 * 100 - ms10 * 10, 90,
   );
 }
 
