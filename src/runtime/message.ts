@@ -198,6 +198,20 @@ function issueOf(e: AutoApiError): DecodeIssue {
 function readProperty(r: Reader, codec: PropertyCodec | undefined, start: number, end: number): AnyProperty {
   const b = r.bytes;
   const view = r.view;
+  // The usual shapes, data alone or data then an 8-byte timestamp, told from the framing before anything is
+  // read, and built as one literal. Anything else takes the loop below, which reads every case.
+  if (codec !== undefined && end - start >= 3 && b[start] === COMPONENT.data) {
+    const dataEnd = start + 3 + view.getUint16(start + 1);
+    if (dataEnd === end) {
+      r.pos = start + 3;
+      return { data: readComponent(r, codec.value, dataEnd, 'data') };
+    }
+    if (dataEnd + 11 === end && b[dataEnd] === COMPONENT.timestamp && b[dataEnd + 1] === 0 && b[dataEnd + 2] === 8) {
+      r.pos = start + 3;
+      const data = readComponent(r, codec.value, dataEnd, 'data');
+      return { data, timestamp: timestampAt(view, dataEnd + 3) };
+    }
+  }
   const prop: AnyProperty = {};
   let p = start;
   let last = -1;
