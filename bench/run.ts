@@ -101,8 +101,8 @@ function tlvWalk(bytes: Uint8Array, view = new DataView(bytes.buffer, bytes.byte
   return sum;
 }
 
-async function measure(tasks: Record<string, () => unknown>): Promise<Record<string, number>> {
-  const bench = new Bench({ time, warmup: true, warmupTime: time / 5 });
+async function measure(tasks: Record<string, () => unknown>, roundTime: number, warmup: boolean): Promise<Record<string, number>> {
+  const bench = new Bench({ time: roundTime, warmup, warmupTime: roundTime });
   for (const [name, fn] of Object.entries(tasks)) bench.add(name, fn);
   await bench.run();
   const out: Record<string, number> = {};
@@ -112,6 +112,31 @@ async function measure(tasks: Record<string, () => unknown>): Promise<Record<str
     out[task.name] = result.latency.p50 * 1e6; // median, ns
   }
   return out;
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+/**
+ * Two tasks measured in alternating short rounds, each round a tinybench run of both (median per call), so
+ * that a change in the machine's speed (shared cloud machines drift by 2x within seconds) hits both alike.
+ * Reports each side's median over the rounds and the median of the per-round ratios b / a.
+ */
+async function sideBySide(a: () => unknown, b: () => unknown): Promise<{ aNs: number; bNs: number; ratio: number }> {
+  const rounds = quick ? 3 : 9;
+  const as: number[] = [];
+  const bs: number[] = [];
+  const ratios: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const r = await measure({ a, b }, time / 5, round === 0);
+    as.push(r.a!);
+    bs.push(r.b!);
+    ratios.push(r.b! / r.a!);
+  }
+  return { aNs: median(as), bNs: median(bs), ratio: median(ratios) };
 }
 
 type Row = { fixture: string; operation: string; oursNs: number; officialNs: number; ratio: number };
@@ -127,23 +152,19 @@ for (const f of fixtures) {
   const officialCommands = officialDecode(plain);
   const officialJson = officialCommands[0]!.toJSON() as OfficialJson;
   const officialNestedJson = officialCommands.slice(1).map((c) => c.toJSON() as OfficialJson);
-  const results = await measure({
-    'ours decode': () => decode(bytes),
-    'ours decode + toJSON': () => toJSON(decode(bytes)),
-    'ours encode': () => encode(message),
-    'ours fromJSON + encode': () => encode(fromJSON(json)),
-    'official decode': () => officialDecode(plain),
-    'official decode + toJSON': () => officialDecodeToJson(plain),
-    'official encode': () => officialEncode(officialCommands),
-    'official fromJSON + encode': () => officialFromJsonEncode(officialJson, officialNestedJson),
-    floor: () => tlvWalk(bytes),
-  });
+  const pairs: Record<(typeof ops)[number], [() => unknown, () => unknown]> = {
+    decode: [() => decode(bytes), () => officialDecode(plain)],
+    'decode + toJSON': [() => toJSON(decode(bytes)), () => officialDecodeToJson(plain)],
+    encode: [() => encode(message), () => officialEncode(officialCommands)],
+    'fromJSON + encode': [() => encode(fromJSON(json)), () => officialFromJsonEncode(officialJson, officialNestedJson)],
+  };
   for (const op of ops) {
-    const oursNs = results[`ours ${op}`]!;
-    const officialNs = results[`official ${op}`]!;
-    rows.push({ fixture: f.name, operation: op, oursNs, officialNs, ratio: officialNs / oursNs });
+    const [ours, official] = pairs[op];
+    const r = await sideBySide(ours, official);
+    rows.push({ fixture: f.name, operation: op, oursNs: r.aNs, officialNs: r.bNs, ratio: r.ratio });
   }
-  floors.push({ fixture: f.name, floorNs: results.floor!, decodeNs: results['ours decode']!, multiple: results['ours decode']! / results.floor! });
+  const floor = await sideBySide(() => tlvWalk(bytes), () => decode(bytes));
+  floors.push({ fixture: f.name, floorNs: floor.aNs, decodeNs: floor.bNs, multiple: floor.ratio });
 }
 
 /** A Doors message with n positions, each with data and a timestamp component. */
