@@ -257,6 +257,16 @@ export function emit(model: Model, options: EmitOptions): Map<string, string> {
     f.print('  }', `  return ${otherwise};`, '}');
   };
 
+  /**
+   * A switch that puts a property's JSON (a multiple one's whole array) into a message body with one plain
+   * assignment per id: a store under a constant name stays cheap where a computed one takes V8's generic path.
+   */
+  const printStoreJson = (f: GeneratedFile, signature: string, props: PropertyDef[], otherwise: string): void => {
+    f.print('', `/** Puts a property's JSON into a message body: one plain assignment per id. */`, `${signature} {`, '  switch (id) {');
+    for (const p of props) f.print(`    case ${hex(p.id)}:`, `      b[${q(p.name)}] = v;`, '      return true;');
+    f.print('  }', `  return ${otherwise};`, '}');
+  };
+
   const printStateFields = (f: GeneratedFile, at: Home, props: PropertyDef[]): void => {
     const property = at === UNIVERSAL ? 'Property' : f.use({ name: 'Property', from: `./${UNIVERSAL}.js`, typeOnly: true });
     for (const p of props) {
@@ -426,6 +436,9 @@ export function emit(model: Model, options: EmitOptions): Map<string, string> {
       '}',
     );
     printStore(f, 'export function storeUniversal(s: UniversalState, id: number, p: Property<never>): boolean', model.universal, 'false');
+    const json = f.use(rt('Json', true));
+    printStoreJson(f, `export function storeUniversalJson(b: Record<string, ${json}>, id: number, v: ${json}): boolean`, model.universal, 'false');
+    claim('storeUniversalJson', UNIVERSAL);
     claim('propertyComponents', UNIVERSAL);
     claim('storeUniversal', UNIVERSAL);
     files.set(`${UNIVERSAL}.ts`, finish(f));
@@ -444,8 +457,11 @@ export function emit(model: Model, options: EmitOptions): Map<string, string> {
     const property = f.use({ name: 'Property', from: `./${UNIVERSAL}.js`, typeOnly: true });
     const storeUniversal = f.use({ name: 'storeUniversal', from: `./${UNIVERSAL}.js` });
     printStore(f, `function store(s: ${c.tsName}, id: number, p: ${property}<never>): boolean`, c.properties, `${storeUniversal}(s, id, p)`);
+    const storeUniversalJson = f.use({ name: 'storeUniversalJson', from: `./${UNIVERSAL}.js` });
+    const json = f.use(rt('Json', true));
+    printStoreJson(f, `function storeJson(b: Record<string, ${json}>, id: number, v: ${json}): boolean`, c.properties, `${storeUniversalJson}(b, id, v)`);
     const components = f.use({ name: 'propertyComponents', from: `./${UNIVERSAL}.js` });
-    f.print('', `export const ${c.tsName}Capability = /*@__PURE__*/ ${f.use(rt('defineCapability'))}(${hex(c.id, 4)}, ${q(c.name)}, properties, store);`);
+    f.print('', `export const ${c.tsName}Capability = /*@__PURE__*/ ${f.use(rt('defineCapability'))}(${hex(c.id, 4)}, ${q(c.name)}, properties, store, storeJson);`);
     f.print('', `export type ${c.tsName}Message = ${f.use(rt('TypedStateMessage', true))}<${q(c.name)}, ${c.tsName}> | ${f.use(rt('TypedRequestMessage', true))}<${q(c.name)}>;`);
     printCommands(f, c, at);
     f.print(

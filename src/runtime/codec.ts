@@ -1,3 +1,4 @@
+import type { Json } from './json.js';
 import type { Reader } from './reader.js';
 import type { Timestamp, Unknown } from './values.js';
 import type { Writer } from './writer.js';
@@ -40,6 +41,11 @@ export interface CapabilityCodec extends CapabilityTables {
    * assignment. False when a single-valued property is already there.
    */
   readonly store: (state: object, id: number, property: AnyProperty) => boolean;
+  /**
+   * Puts a property's JSON (a multiple one's whole array) into a message body under its name: generated too,
+   * false for an id it does not know.
+   */
+  readonly storeJson: (body: Record<string, Json>, id: number, json: Json) => boolean;
   /** The tables once built; the runtime reads them through `tablesOf`, a plain field load. */
   built: CapabilityTables | undefined;
   /** Builds the property list; a thunk, see defineCapability. */
@@ -92,12 +98,14 @@ export function defineCapability(
   name: string,
   properties: () => readonly PropertyCodec[],
   store: (state: never, id: number, property: never) => boolean,
+  storeJson: (body: Record<string, Json>, id: number, json: Json) => boolean,
 ): CapabilityCodec {
   // Data fields first, all capabilities alike, so that the runtime's loads of them stay monomorphic.
   const cap: CapabilityCodec = {
     id,
     name,
     store: store as CapabilityCodec['store'],
+    storeJson,
     built: undefined,
     propertyList: properties,
     get properties() {

@@ -19,7 +19,7 @@ import {
   type StateMessage,
 } from './message.js';
 import { resolveRegistry, type Registry } from './registry.js';
-import { describe, isUnknownJson, timestampFromJson, timestampToJson, Unknown, unknownFromJson } from './values.js';
+import { describe, isUnknownJson, timestampFromJson, timestampToJson, Unknown, unknownFromJson, type Timestamp } from './values.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -37,9 +37,10 @@ export function messageToJson(lazy: Registry, message: Message): Json {
         const items = value as AnyProperty[];
         const out: Json[] = new Array(items.length);
         for (let j = 0; j < items.length; j++) out[j] = propertyToJson(registry, codec, items[j]!);
-        body[codec.name] = out;
+        if (!cap!.storeJson(body, codec.id, out)) body[codec.name] = out;
       } else {
-        body[codec.name] = propertyToJson(registry, codec, value as AnyProperty);
+        const json = propertyToJson(registry, codec, value as AnyProperty);
+        if (!cap!.storeJson(body, codec.id, json)) body[codec.name] = json;
       }
     }
   } else if (message.type === 'set') {
@@ -302,8 +303,30 @@ export function isPlainJsonObject(json: unknown): json is Record<string, unknown
 }
 
 function propertyFromJson(registry: Registry, codec: PropertyCodec | undefined, json: unknown): AnyProperty {
+  if (json === null) return {};
+  if (codec !== undefined && isPlainJsonObject(json)) {
+    // The usual shapes, as decode makes them: "data" alone, or "data" then "timestamp", built as one literal.
+    let n = 0;
+    for (const key in json) {
+      if (n === 0 ? key !== 'data' : n !== 1 || key !== 'timestamp') {
+        n = -1;
+        break;
+      }
+      n++;
+    }
+    if (n === 1) return { data: componentFromJsonNamed(codec.value, json.data, 'data') };
+    if (n === 2) {
+      const data = componentFromJsonNamed(codec.value, json.data, 'data');
+      let timestamp: Timestamp;
+      try {
+        timestamp = timestampFromJson(json.timestamp);
+      } catch (e) {
+        rethrowWithin(e, 'timestamp');
+      }
+      return { data, timestamp };
+    }
+  }
   const prop: AnyProperty = {};
-  if (json === null) return prop;
   const order: ComponentOrder = { ids: undefined, last: -1 };
   if (isPlainJsonObject(json)) {
     for (const key in json) componentFromJsonKey(registry, codec, prop, order, key, json[key]);
@@ -313,6 +336,14 @@ function propertyFromJson(registry: Registry, codec: PropertyCodec | undefined, 
   }
   if (order.ids !== undefined) prop.componentOrder = order.ids;
   return prop;
+}
+
+function componentFromJsonNamed(codec: { fromJSON(j: unknown): unknown }, json: unknown, name: string): unknown {
+  try {
+    return componentFromJson(codec, json);
+  } catch (e) {
+    rethrowWithin(e, name);
+  }
 }
 
 /** The components seen so far: their ids only once they turn out not to be in ascending order. */
