@@ -56,7 +56,13 @@ export function messageToJson(lazy: Registry, message: Message): Json {
       else ((body[codec ? codec.name : propertyKey(id)] ??= []) as Json[]).push(null);
     }
   }
-  return { [message.type]: { [capName]: body } };
+  // Plain stores: literals with computed keys are built by a call into V8's runtime.
+  const byCapability: Record<string, Json> = {};
+  byCapability[capName] = body;
+  if (message.type === 'set') return { set: byCapability };
+  if (message.type === 'get') return { get: byCapability };
+  if (message.type === 'availability') return { availability: byCapability };
+  return { [String(message.type)]: byCapability };
 }
 
 function propertyToJson(registry: Registry, codec: PropertyCodec | undefined, prop: AnyProperty): Json {
