@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AutoApiError, Charging, decode, encode, fromHex, fromJSON, toHex, toJSON, Unknown, type StateMessage } from '../src/index.js';
 import { component, property, stateMessage } from './support/spec.js';
 
@@ -198,6 +198,15 @@ describe('timestamps in JSON', () => {
       expect(json.set.charging.charge_mode.timestamp).toBe(new Date(ms).toISOString());
       expect(toHex(encode(fromJSON(json)))).toBe(hex);
     }
+  });
+
+  it('format each timestamp on its own, whatever minute and day came before (the formatter remembers the last minute)', async () => {
+    // A fresh copy of the module: its very first timestamp, in the first minute of 1970, has no minute before it.
+    vi.resetModules();
+    const fresh = (await import('../src/runtime/values.js')) as typeof import('../src/runtime/values.js');
+    const sequence = [0, 59_999, 60_000, 1, 86_399_999, 86_400_000, 86_340_000, 1_569_857_699_999, 1_569_857_700_000, 1_484_065_925_000, 1_569_857_700_001, 1_569_857_640_000];
+    for (let i = 0; i < 5000; i++) sequence.push(1_569_857_650_000 + ((i * 7919) % 300_000) * (i % 3 === 0 ? 1000 : 1));
+    for (const ms of sequence) expect(fresh.timestampToJson(new Date(ms)), String(ms)).toBe(new Date(ms).toISOString());
   });
 
   it.each([
