@@ -363,21 +363,26 @@ const usedPool: Uint32Array[] = [];
 export function inKeyOrder(cap: CapabilityCodec | undefined, message: StateMessage): unknown[] | undefined {
   const order = message.wireOrder;
   if (cap === undefined || order === undefined || (message.unknownProperties !== undefined && message.unknownProperties.length > 0)) return undefined;
-  const byKey = tablesOf(cap).byKey;
+  const tables = tablesOf(cap);
   const state = message.state as Record<string, unknown>;
   const list: unknown[] = [];
   let p = 0;
   for (const key in state) {
     const value = state[key];
     if (value === undefined) continue;
-    const codec = byKey.get(key);
-    if (codec === undefined) return undefined;
+    // The codec wireOrder names next must be this key's: an array index and a compare of two interned
+    // strings, where looking the key up would hash it.
+    const codec = p < order.length ? tables.byId[order[p]!] : undefined;
+    if (codec === undefined || codec.key !== key) {
+      // An empty multiple property has no place in wireOrder; anything else is out of order.
+      if (Array.isArray(value) && value.length === 0 && tables.byKey.get(key)?.multiple) continue;
+      return undefined;
+    }
     if (codec.multiple) {
       if (!Array.isArray(value)) return undefined;
-      if (value.length === 0) continue;
       for (let i = 0; i < value.length; i++) if (order[p++] !== codec.id) return undefined;
-    } else if (order[p++] !== codec.id) {
-      return undefined;
+    } else {
+      p++;
     }
     list.push(codec, value);
   }
