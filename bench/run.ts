@@ -181,34 +181,40 @@ function doorsMessage(n: number): Uint8Array {
   return out;
 }
 
-/**
- * Cost per property as throughput: total time over many calls, garbage collection included, best of five
- * rounds (a median of single calls would hide or exaggerate the collector, depending on where it falls).
- */
-function perProperty(fn: () => unknown, n: number, budget = quick ? 300_000 : 3_000_000): number {
+/** Cost per property as throughput: total time over many calls, garbage collection included. */
+function perProperty(fn: () => unknown, n: number, budget: number): number {
   const calls = Math.max(3, Math.ceil(budget / n));
-  let best = Infinity;
-  for (let round = 0; round < 5; round++) {
-    const start = process.hrtime.bigint();
-    for (let i = 0; i < calls; i++) fn();
-    best = Math.min(best, Number(process.hrtime.bigint() - start) / calls / n);
-  }
-  return best;
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < calls; i++) fn();
+  return Number(process.hrtime.bigint() - start) / calls / n;
 }
 
-const scaling: Array<{ n: number; decodeNsPerProperty: number; encodeNsPerProperty: number; officialDecodeNsPerProperty?: number }> = [];
-for (const n of [10, 100, 1000, 3000, 55_000]) { // 55,000 positions is about 1 MB
+/**
+ * Best of five rounds per N (a median of single calls would hide or exaggerate the collector, depending on where
+ * it falls). The rounds go over every N in turn, so that a change in the machine's speed hits all N alike.
+ */
+const sizes = [10, 100, 1000, 3000, 55_000]; // 55,000 positions is about 1 MB
+const cases = sizes.map((n) => {
   const bytes = doorsMessage(n);
-  const message = decode(bytes);
-  const plain = Array.from(bytes);
-  scaling.push({
-    n,
-    decodeNsPerProperty: perProperty(() => decode(bytes), n),
-    encodeNsPerProperty: perProperty(() => encode(message), n),
+  return { n, bytes, message: decode(bytes), plain: Array.from(bytes) };
+});
+const best = cases.map(() => ({ decode: Infinity, encode: Infinity, official: Infinity }));
+const budget = quick ? 300_000 : 3_000_000;
+for (let round = 0; round < 5; round++) {
+  cases.forEach(({ n, bytes, message, plain }, i) => {
+    const b = best[i]!;
+    b.decode = Math.min(b.decode, perProperty(() => decode(bytes), n, budget));
+    b.encode = Math.min(b.encode, perProperty(() => encode(message), n, budget));
     // Quadratic: 3,000 positions take seconds per call.
-    officialDecodeNsPerProperty: n <= 1000 ? perProperty(() => Command.parse(plain), n, 3_000) : undefined,
+    if (n <= 1000) b.official = Math.min(b.official, perProperty(() => Command.parse(plain), n, 3_000));
   });
 }
+const scaling: Array<{ n: number; decodeNsPerProperty: number; encodeNsPerProperty: number; officialDecodeNsPerProperty?: number }> = cases.map(({ n }, i) => ({
+  n,
+  decodeNsPerProperty: best[i]!.decode,
+  encodeNsPerProperty: best[i]!.encode,
+  officialDecodeNsPerProperty: Number.isFinite(best[i]!.official) ? best[i]!.official : undefined,
+}));
 
 const fmt = (ns: number) => (ns >= 1e6 ? `${(ns / 1e6).toFixed(2)} ms` : ns >= 1e3 ? `${(ns / 1e3).toFixed(1)} µs` : `${ns.toFixed(0)} ns`);
 console.log(`\nNode ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'} x${cpus().length}; medians\n`);
