@@ -98,7 +98,8 @@ export function defineCapability(
   name: string,
   properties: () => readonly PropertyCodec[],
   store: (state: never, id: number, property: never) => boolean,
-  storeJson: (body: Record<string, Json>, id: number, json: Json) => boolean,
+  // Code generated before storeJson existed passes none; the runtime then stores under the computed name.
+  storeJson: (body: Record<string, Json>, id: number, json: Json) => boolean = () => false,
 ): CapabilityCodec {
   // Data fields first, all capabilities alike, so that the runtime's loads of them stay monomorphic.
   const cap: CapabilityCodec = {

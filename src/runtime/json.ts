@@ -133,6 +133,10 @@ const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
 const HEX_ID = /^0x[0-9a-f]{2}$/;
 const HEX_CAPABILITY = /^0x[0-9a-f]{4}$/;
 
+function forbiddenKey(key: string, path?: string): AutoApiError {
+  return new AutoApiError('FORBIDDEN_KEY', -1, `the key "${key}" is not allowed`, path);
+}
+
 /** The keys of a JSON object, refusing anything that is not one or that could pollute prototypes. */
 export function jsonKeys(json: unknown, what: string): string[] {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
@@ -142,7 +146,7 @@ export function jsonKeys(json: unknown, what: string): string[] {
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i]!;
     if ((key === '__proto__' || key === 'constructor' || key === 'prototype') && FORBIDDEN.has(key)) {
-      throw new AutoApiError('FORBIDDEN_KEY', -1, `the key "${key}" is not allowed`, key);
+      throw forbiddenKey(key, key);
     }
   }
   return keys;
@@ -218,7 +222,7 @@ function propertyCodecFor(cap: CapabilityCodec | undefined, key: string): Proper
     if (defined) throw new AutoApiError('UNKNOWN_NAME', -1, `${key} is ${defined.name}: use its name`, key);
     return id;
   }
-  if (FORBIDDEN.has(key)) throw new AutoApiError('FORBIDDEN_KEY', -1, `the key "${key}" is not allowed`, key);
+  if (FORBIDDEN.has(key)) throw forbiddenKey(key, key);
   throw new AutoApiError('UNKNOWN_NAME', -1, `${cap ? cap.name : 'this capability'} has no property "${key}"`, key);
 }
 
@@ -379,7 +383,7 @@ function componentFromJsonKey(registry: Registry, codec: PropertyCodec | undefin
         prop.availability = componentFromJson(registry.availability, value);
         break;
       default:
-        if (FORBIDDEN.has(key)) throw new AutoApiError('FORBIDDEN_KEY', -1, `the key "${key}" is not allowed`);
+        if (FORBIDDEN.has(key)) throw forbiddenKey(key); // its path is added below
         id = unknownComponentFromJson(prop, key, value);
     }
   } catch (e) {

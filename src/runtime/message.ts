@@ -577,10 +577,7 @@ export function writePropertyData(w: Writer, registry: Registry, codec: Property
 
 function writeProperty(w: Writer, registry: Registry, id: number, codec: PropertyCodec | undefined, prop: AnyProperty): void {
   if (typeof prop !== 'object' || prop === null) throw new AutoApiError('INVALID_VALUE', -1, 'expected a property object');
-  w.ensure(3);
-  w.bytes[w.pos] = id;
-  const at = w.pos + 1;
-  w.pos += 3;
+  const at = w.header(id);
   if (prop.unknownComponents === undefined && prop.componentOrder === undefined) {
     // The common case: known components in ascending order, no arrays needed.
     if (prop.data !== undefined) writeData(w, codec, prop.data);
@@ -593,12 +590,9 @@ function writeProperty(w: Writer, registry: Registry, id: number, codec: Propert
   w.patch16(at, 'the property');
 }
 
-/** The data component; writeComponent does the same, this is its short way for the common case. */
+/** The data component. */
 function writeData(w: Writer, codec: PropertyCodec | undefined, data: unknown): void {
-  w.ensure(3);
-  w.bytes[w.pos] = COMPONENT.data;
-  const at = w.pos + 1;
-  w.pos += 3;
+  const at = w.header(COMPONENT.data);
   try {
     if (codec !== undefined && !(data instanceof Unknown)) codec.value.write(w, data);
     else writeUnknown(w, data);
@@ -625,35 +619,25 @@ function writeTimestampComponent(w: Writer, t: unknown): void {
 }
 
 function writeComponent(w: Writer, registry: Registry, codec: PropertyCodec | undefined, prop: AnyProperty, cid: number): void {
-  {
-    w.u8(cid);
-    const cat = w.reserve16();
-    try {
-      switch (cid) {
-        case COMPONENT.data:
-          if (codec && !(prop.data instanceof Unknown)) codec.value.write(w, prop.data);
-          else writeUnknown(w, prop.data);
-          break;
-        case COMPONENT.timestamp:
-          w.ensure(8);
-          writeTimestamp(w.view, w.pos, prop.timestamp);
-          w.pos += 8;
-          break;
-        case COMPONENT.failure:
-          if (prop.failure instanceof Unknown) w.raw(prop.failure.bytes);
-          else registry.failure.write(w, prop.failure);
-          break;
-        case COMPONENT.availability:
-          if (prop.availability instanceof Unknown) w.raw(prop.availability.bytes);
-          else registry.availability.write(w, prop.availability);
-          break;
-        default:
-          w.raw(prop.unknownComponents!.find((c) => c.id === cid)!.bytes);
-      }
-      w.patch16(cat, 'the component');
-    } catch (e) {
-      rethrowWithin(e, componentName(cid));
+  if (cid === COMPONENT.data) return writeData(w, codec, prop.data);
+  if (cid === COMPONENT.timestamp) return writeTimestampComponent(w, prop.timestamp);
+  const at = w.header(cid);
+  try {
+    switch (cid) {
+      case COMPONENT.failure:
+        if (prop.failure instanceof Unknown) w.raw(prop.failure.bytes);
+        else registry.failure.write(w, prop.failure);
+        break;
+      case COMPONENT.availability:
+        if (prop.availability instanceof Unknown) w.raw(prop.availability.bytes);
+        else registry.availability.write(w, prop.availability);
+        break;
+      default:
+        w.raw(prop.unknownComponents!.find((c) => c.id === cid)!.bytes);
     }
+    w.patch16(at, 'the component');
+  } catch (e) {
+    rethrowWithin(e, componentName(cid));
   }
 }
 

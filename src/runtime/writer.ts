@@ -47,6 +47,15 @@ export class Writer {
     return at;
   }
 
+  /** Writes an id byte and leaves room for the u16 size that follows it (a property or component header). */
+  header(id: number): number {
+    this.ensure(3);
+    this.bytes[this.pos] = id;
+    const at = this.pos + 1;
+    this.pos += 3;
+    return at;
+  }
+
   /** Writes the size of everything after `at + 2`; refuses what a u16 cannot say. */
   patch16(at: number, what: string): void {
     const size = this.pos - at - 2;
