@@ -258,13 +258,57 @@ export function emit(model: Model, options: EmitOptions): Map<string, string> {
   };
 
   /**
-   * A switch that puts a property's JSON (a multiple one's whole array) into a message body with one plain
-   * assignment per id: a store under a constant name stays cheap where a computed one takes V8's generic path.
+   * The cases of a generated reader for properties of the usual shape (data `d` to `e`, timestamp `t`): each
+   * names its codec, so that every call site sees one codec. `fail` gives the state up; `done` ends a case.
    */
-  const printStoreJson = (f: GeneratedFile, signature: string, props: PropertyDef[], otherwise: string): void => {
-    f.print('', `/** Puts a property's JSON into a message body: one plain assignment per id. */`, `${signature} {`, '  switch (id) {');
-    for (const p of props) f.print(`    case ${hex(p.id)}:`, `      b[${q(p.name)}] = v;`, '      return true;');
-    f.print('  }', `  return ${otherwise};`, '}');
+  const printUsualReads = (f: GeneratedFile, at: Home, props: PropertyDef[], fail: string, done: string): void => {
+    const usual = f.use(rt('usual'));
+    for (const p of props) {
+      const key = `s.${p.nameCased}`;
+      const size = fixedSize(p.type);
+      const c = codec(f, at, p.type);
+      f.print(`    case ${hex(p.id)}: {`);
+      let value: string;
+      if (size !== undefined) {
+        f.print(`      if (e - d !== ${size}${p.multiple ? '' : ` || ${key} !== undefined`}) ${fail};`);
+        value = `${c}.at(r, d)`;
+      } else {
+        if (!p.multiple) f.print(`      if (${key} !== undefined) ${fail};`);
+        f.print('      r.pos = d;', `      const v = ${c}.read(r, e);`, `      if (r.pos !== e || r.unrepresentable) ${fail};`);
+        value = 'v';
+      }
+      if (p.multiple) f.print(`      (${key} ??= []).push(${usual}(${value}, t));`);
+      else f.print(`      ${key} = ${usual}(${value}, t);`);
+      f.print(`      ${done};`, '    }');
+    }
+  };
+
+  /** The cases of a generated JSON body: usual properties name their codec; others take the general path. */
+  const printUsualJson = (f: GeneratedFile, at: Home, props: PropertyDef[]): void => {
+    const isUsual = f.use(rt('isUsual'));
+    const usualJson = f.use(rt('usualJson'));
+    const general = f.use(rt('propertyToJson'));
+    const property = at === UNIVERSAL ? 'Property' : f.use({ name: 'Property', from: `./${UNIVERSAL}.js`, typeOnly: true });
+    const json = f.use(rt('Json', true));
+    for (const p of props) {
+      const type = `${property}<${tsType(f, at, p.type)}>`;
+      const one = (x: string): string => `${isUsual}(${x}) ? ${usualJson}(${codec(f, at, p.type)}.toJSON(${x}.data as ${tsType(f, at, p.type)}) as ${json}, ${x}.timestamp) : ${general}(registry, c, ${x})`;
+      f.print(`    case ${hex(p.id)}: {`);
+      if (p.multiple) {
+        f.print(
+          `      const items = v as ${type}[];`,
+          `      const out: ${json}[] = new Array(items.length);`,
+          '      for (let j = 0; j < items.length; j++) {',
+          '        const p = items[j]!;',
+          `        out[j] = ${one('p')};`,
+          '      }',
+          `      b${member(p.name)} = out;`,
+        );
+      } else {
+        f.print(`      const p = v as ${type};`, `      b${member(p.name)} = ${one('p')};`);
+      }
+      f.print('      break;', '    }');
+    }
   };
 
   const printStateFields = (f: GeneratedFile, at: Home, props: PropertyDef[]): void => {
@@ -437,8 +481,25 @@ export function emit(model: Model, options: EmitOptions): Map<string, string> {
     );
     printStore(f, 'export function storeUniversal(s: UniversalState, id: number, p: Property<never>): boolean', model.universal, 'false');
     const json = f.use(rt('Json', true));
-    printStoreJson(f, `export function storeUniversalJson(b: Record<string, ${json}>, id: number, v: ${json}): boolean`, model.universal, 'false');
-    claim('storeUniversalJson', UNIVERSAL);
+    const reader = f.use(rt('Reader', true));
+    f.print(
+      '',
+      '/** readState (in each capability module) for the universal properties: false gives the state up. */',
+      `export function readUniversal(r: ${reader}, s: UniversalState, id: number, d: number, e: number, t: ${f.use(rt('Timestamp', true))} | undefined): boolean {`,
+      '  switch (id) {',
+    );
+    printUsualReads(f, UNIVERSAL, model.universal, 'return false', 'return true');
+    f.print('  }', '  return false;', '}');
+    f.print(
+      '',
+      '/** stateToJson (in each capability module) for the universal properties, and for any other the general path. */',
+      `export function universalToJson(registry: ${f.use(rt('Registry', true))}, b: Record<string, ${json}>, c: ${f.use(rt('PropertyCodec', true))}, v: unknown): void {`,
+      '  switch (c.id) {',
+    );
+    printUsualJson(f, UNIVERSAL, model.universal);
+    f.print('    default:', `      ${f.use(rt('propertyEntryJson'))}(registry, b, c, v);`, '  }', '}');
+    claim('readUniversal', UNIVERSAL);
+    claim('universalToJson', UNIVERSAL);
     claim('propertyComponents', UNIVERSAL);
     claim('storeUniversal', UNIVERSAL);
     files.set(`${UNIVERSAL}.ts`, finish(f));
@@ -457,11 +518,53 @@ export function emit(model: Model, options: EmitOptions): Map<string, string> {
     const property = f.use({ name: 'Property', from: `./${UNIVERSAL}.js`, typeOnly: true });
     const storeUniversal = f.use({ name: 'storeUniversal', from: `./${UNIVERSAL}.js` });
     printStore(f, `function store(s: ${c.tsName}, id: number, p: ${property}<never>): boolean`, c.properties, `${storeUniversal}(s, id, p)`);
-    const storeUniversalJson = f.use({ name: 'storeUniversalJson', from: `./${UNIVERSAL}.js` });
     const json = f.use(rt('Json', true));
-    printStoreJson(f, `function storeJson(b: Record<string, ${json}>, id: number, v: ${json}): boolean`, c.properties, `${storeUniversalJson}(b, id, v)`);
+    f.print(
+      '',
+      '/**',
+      ' * Reads a state whose properties are all of the usual shape (data, maybe a timestamp) straight into its',
+      ' * fields; undefined for anything else, which the general reader then reads and reports.',
+      ' */',
+      `function readState(r: ${f.use(rt('Reader', true))}, start: number, end: number, order: number[]): ${c.tsName} | undefined {`,
+      `  const s: ${c.tsName} = {};`,
+      '  let p = start;',
+      '  while (p < end) {',
+      `    const d = ${f.use(rt('usualData'))}(r, p, end);`,
+      '    if (d < 0) return undefined;',
+      '    const e = r.dataEnd;',
+      '    const t = r.stamp;',
+      '    const next = r.next;',
+      '    const id = r.bytes[p]!;',
+      '    switch (id) {',
+    );
+    printUsualReads(f, at, c.properties, 'return undefined', 'break');
+    f.print(
+      '      default:',
+      `        if (!${f.use({ name: 'readUniversal', from: `./${UNIVERSAL}.js` })}(r, s, id, d, e, t)) return undefined;`,
+      '    }',
+      '    order.push(id);',
+      '    p = next;',
+      '  }',
+      '  return s;',
+      '}',
+    );
+    f.print(
+      '',
+      '/** The JSON body of a state listed by inKeyOrder: each property under its name, in that order. */',
+      `function stateToJson(registry: ${f.use(rt('Registry', true))}, list: readonly unknown[]): Record<string, ${json}> {`,
+      `  const b: Record<string, ${json}> = {};`,
+      '  for (let i = 0; i < list.length; i += 2) {',
+      `    const c = list[i] as ${f.use(rt('PropertyCodec', true))};`,
+      '    const v = list[i + 1];',
+      '    switch (c.id) {',
+    );
+    printUsualJson(f, at, c.properties);
+    f.print('      default:', `        ${f.use({ name: 'universalToJson', from: `./${UNIVERSAL}.js` })}(registry, b, c, v);`, '    }', '  }', '  return b;', '}');
     const components = f.use({ name: 'propertyComponents', from: `./${UNIVERSAL}.js` });
-    f.print('', `export const ${c.tsName}Capability = /*@__PURE__*/ ${f.use(rt('defineCapability'))}(${hex(c.id, 4)}, ${q(c.name)}, properties, store, storeJson);`);
+    f.print(
+      '',
+      `export const ${c.tsName}Capability = /*@__PURE__*/ ${f.use(rt('defineCapability'))}(${hex(c.id, 4)}, ${q(c.name)}, properties, store, { read: readState, json: stateToJson });`,
+    );
     f.print('', `export type ${c.tsName}Message = ${f.use(rt('TypedStateMessage', true))}<${q(c.name)}, ${c.tsName}> | ${f.use(rt('TypedRequestMessage', true))}<${q(c.name)}>;`);
     printCommands(f, c, at);
     f.print(

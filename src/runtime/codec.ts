@@ -1,5 +1,6 @@
 import type { Json } from './json.js';
 import type { Reader } from './reader.js';
+import type { Registry } from './registry.js';
 import type { Timestamp, Unknown } from './values.js';
 import type { Writer } from './writer.js';
 
@@ -41,11 +42,8 @@ export interface CapabilityCodec extends CapabilityTables {
    * assignment. False when a single-valued property is already there.
    */
   readonly store: (state: object, id: number, property: AnyProperty) => boolean;
-  /**
-   * Puts a property's JSON (a multiple one's whole array) into a message body under its name: generated too,
-   * false for an id it does not know.
-   */
-  readonly storeJson: (body: Record<string, Json>, id: number, json: Json) => boolean;
+  /** Generated straight-line paths for states in the usual shape; undefined in code generated before them. */
+  readonly usual: UsualPaths | undefined;
   /** The tables once built; the runtime reads them through `tablesOf`, a plain field load. */
   built: CapabilityTables | undefined;
   /** Builds the property list; a thunk, see defineCapability. */
@@ -62,6 +60,20 @@ function buildTables(cap: CapabilityCodec): CapabilityTables {
   const byId: Array<PropertyCodec | undefined> = new Array(256).fill(undefined);
   for (const p of list) byId[p.id] = p;
   return (cap.built = { properties: list, byId, byName: new Map(list.map((p) => [p.name, p])), byKey: new Map(list.map((p) => [p.key, p])) });
+}
+
+/**
+ * A capability's generated paths for the usual case, with every codec named directly so that V8 sees one
+ * shape per call site. The runtime keeps the general paths, which take every other case and report errors.
+ */
+export interface UsualPaths {
+  /**
+   * Reads the properties in `[start, end)` into a new state, pushing each id onto `order`, when every one is
+   * of this capability and of the usual shape (data, maybe an 8-byte timestamp); else undefined.
+   */
+  read(r: Reader, start: number, end: number, order: number[]): object | undefined;
+  /** The JSON body of a state listed as [codec, value, ...] by inKeyOrder. */
+  json(registry: Registry, list: readonly unknown[]): Record<string, Json>;
 }
 
 export interface UnknownComponent {
@@ -98,15 +110,15 @@ export function defineCapability(
   name: string,
   properties: () => readonly PropertyCodec[],
   store: (state: never, id: number, property: never) => boolean,
-  // Code generated before storeJson existed passes none; the runtime then stores under the computed name.
-  storeJson: (body: Record<string, Json>, id: number, json: Json) => boolean = () => false,
+  // Code generated before UsualPaths passes nothing here, or a function (its JSON store, no longer used).
+  usual?: UsualPaths | ((...args: never[]) => unknown),
 ): CapabilityCodec {
   // Data fields first, all capabilities alike, so that the runtime's loads of them stay monomorphic.
   const cap: CapabilityCodec = {
     id,
     name,
     store: store as CapabilityCodec['store'],
-    storeJson,
+    usual: typeof usual === 'object' ? usual : undefined,
     built: undefined,
     propertyList: properties,
     get properties() {

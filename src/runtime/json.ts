@@ -27,22 +27,11 @@ export function messageToJson(lazy: Registry, message: Message): Json {
   const registry = resolveRegistry(lazy);
   const cap = message.capability !== undefined ? registry.byName.get(message.capability) : registry.byId.get(message.capabilityId);
   const capName = cap ? cap.name : capabilityKey(message.capabilityId);
-  const body: Record<string, Json> = {};
+  let body: Record<string, Json> = {};
   const list = message.type === 'set' ? inKeyOrder(cap, message) : undefined;
   if (list !== undefined) {
-    for (let i = 0; i < list.length; i += 2) {
-      const codec = list[i] as PropertyCodec;
-      const value = list[i + 1];
-      if (codec.multiple) {
-        const items = value as AnyProperty[];
-        const out: Json[] = new Array(items.length);
-        for (let j = 0; j < items.length; j++) out[j] = propertyToJson(registry, codec, items[j]!);
-        if (!cap!.storeJson(body, codec.id, out)) body[codec.name] = out;
-      } else {
-        const json = propertyToJson(registry, codec, value as AnyProperty);
-        if (!cap!.storeJson(body, codec.id, json)) body[codec.name] = json;
-      }
-    }
+    if (cap!.usual !== undefined) body = cap!.usual.json(registry, list);
+    else for (let i = 0; i < list.length; i += 2) propertyEntryJson(registry, body, list[i] as PropertyCodec, list[i + 1]);
   } else if (message.type === 'set') {
     forEachProperty(cap, message, (id, codec, property) => {
       const value = propertyToJson(registry, codec, property);
@@ -65,14 +54,42 @@ export function messageToJson(lazy: Registry, message: Message): Json {
   return { [String(message.type)]: byCapability };
 }
 
-function propertyToJson(registry: Registry, codec: PropertyCodec | undefined, prop: AnyProperty): Json {
+/** Puts a property's JSON (a multiple one's items as an array) into a message body under its name. */
+export function propertyEntryJson(registry: Registry, body: Record<string, Json>, codec: PropertyCodec, value: unknown): void {
+  if (codec.multiple) {
+    const items = value as AnyProperty[];
+    const out: Json[] = new Array(items.length);
+    for (let j = 0; j < items.length; j++) out[j] = propertyToJson(registry, codec, items[j]!);
+    body[codec.name] = out;
+  } else {
+    body[codec.name] = propertyToJson(registry, codec, value as AnyProperty);
+  }
+}
+
+/** For the generated JSON paths: a property of the usual shape, data (not Unknown) and maybe a timestamp. */
+export function isUsual(prop: AnyProperty): boolean {
+  return (
+    prop.componentOrder === undefined &&
+    prop.unknownComponents === undefined &&
+    prop.failure === undefined &&
+    prop.availability === undefined &&
+    prop.data !== undefined &&
+    !(prop.data instanceof Unknown)
+  );
+}
+
+/** The JSON of a usual property, given its data's JSON; the same literals as propertyToJson's. */
+export function usualJson(data: Json, timestamp: Timestamp | undefined): Json {
+  return timestamp === undefined ? { data } : { data, timestamp: timestampToJson(timestamp) };
+}
+
+export function propertyToJson(registry: Registry, codec: PropertyCodec | undefined, prop: AnyProperty): Json {
   if (prop.componentOrder === undefined && prop.unknownComponents === undefined) {
     // The common case: known components in ascending order. Literals give the usual shapes one hidden class.
     const { data, timestamp, failure, availability } = prop;
     if (failure === undefined && availability === undefined) {
-      if (timestamp === undefined) return data === undefined ? null : { data: componentToJson(codec?.value, data) };
-      if (data === undefined) return { timestamp: timestampToJson(timestamp) };
-      return { data: componentToJson(codec?.value, data), timestamp: timestampToJson(timestamp) };
+      if (data === undefined) return timestamp === undefined ? null : { timestamp: timestampToJson(timestamp) };
+      return usualJson(componentToJson(codec?.value, data), timestamp);
     }
     const out: Record<string, Json> = {};
     if (prop.data !== undefined) out.data = componentToJson(codec?.value, prop.data);

@@ -6,11 +6,20 @@
  *   property  = id u8 | size u16 | component*        (set: payload is properties; get/availability: property ids)
  *   component = id u8 | size u16 | bytes             (0x01 data, 0x02 timestamp, 0x03 failure, 0x05 availability)
  */
-import { tablesOf, type AnyProperty, type CapabilityCodec, type PropertyCodec, type UnknownComponent, type UnknownProperty } from './codec.js';
+import {
+  tablesOf,
+  type AnyProperty,
+  type CapabilityCodec,
+  type PropertyCodec,
+  type PropertyOf,
+  type UnknownComponent,
+  type UnknownProperty,
+  type UsualPaths,
+} from './codec.js';
 import { AutoApiError, rethrowWithin, truncated } from './errors.js';
 import { DEFAULT_MAX_DEPTH, Reader } from './reader.js';
 import { resolveRegistry, type Registry } from './registry.js';
-import { timestampAt, Unknown, writeTimestamp } from './values.js';
+import { timestampAt, Unknown, writeTimestamp, type Timestamp } from './values.js';
 import { UNREPRESENTABLE } from './unrepresentable.js';
 import { Writer } from './writer.js';
 
@@ -134,6 +143,11 @@ function readState(
   end: number,
   issues: DecodeIssue[] | undefined,
 ): StateMessage {
+  if (cap !== undefined && cap.usual !== undefined && issues === undefined && !r.general) {
+    const order: number[] = [];
+    const state = readUsualState(r, cap.usual, start, end, order);
+    if (state !== undefined) return stateMessage(cap.name, capabilityId, state, undefined, order);
+  }
   const b = r.bytes;
   const view = r.view;
   const state: Record<string, unknown> = {};
@@ -185,10 +199,66 @@ function readState(
     }
     p = pe;
   }
-  const message: StateMessage = { type: 'set', capability: cap?.name, capabilityId, state };
+  return stateMessage(cap?.name, capabilityId, state, unknownProperties, wireOrder);
+}
+
+/** One literal for both readers, so that their messages share one hidden class. */
+function stateMessage(
+  capability: string | undefined,
+  capabilityId: number,
+  state: object,
+  unknownProperties: UnknownProperty[] | undefined,
+  wireOrder: number[],
+): StateMessage {
+  const message: StateMessage = { type: 'set', capability, capabilityId, state };
   if (unknownProperties) message.unknownProperties = unknownProperties;
   message.wireOrder = wireOrder;
   return message;
+}
+
+/**
+ * A state read by the capability's generated reader, or undefined when it met anything unusual (or wrong):
+ * the general reader then reads the state again and reports, with full paths, whatever is wrong.
+ */
+function readUsualState(r: Reader, usual: UsualPaths, start: number, end: number, order: number[]): object | undefined {
+  try {
+    const state = usual.read(r, start, end, order);
+    if (state !== undefined) return state;
+  } catch {
+    // Reported by the general reader, which meets the same error.
+  }
+  r.general = true;
+  return undefined;
+}
+
+/**
+ * For the generated readers: when the property at `p` (its header) is data alone or data then an 8-byte
+ * timestamp, within `end`, returns where the data starts and sets `r.dataEnd`, `r.stamp` and `r.next`;
+ * else -1.
+ */
+export function usualData(r: Reader, p: number, end: number): number {
+  const b = r.bytes;
+  const view = r.view;
+  if (end - p < 6 || b[p + 3] !== COMPONENT.data) return -1;
+  const next = p + 3 + view.getUint16(p + 1);
+  const dataEnd = p + 6 + view.getUint16(p + 4);
+  if (next > end) return -1;
+  if (dataEnd === next) {
+    r.stamp = undefined;
+  } else if (dataEnd + 11 === next && b[dataEnd] === COMPONENT.timestamp && b[dataEnd + 1] === 0 && b[dataEnd + 2] === 8) {
+    r.stamp = timestampAt(view, dataEnd + 3);
+  } else {
+    return -1;
+  }
+  r.dataEnd = dataEnd;
+  r.next = next;
+  r.unrepresentable = false;
+  return p + 6;
+}
+
+/** A property of the usual shape; one literal per shape for both readers, so that each shape has one hidden class. */
+export function usual<T>(data: T, timestamp: Timestamp | undefined): PropertyOf<T, never, never> {
+  return timestamp === undefined ? { data } : { data, timestamp };
 }
 
 function issueOf(e: AutoApiError): DecodeIssue {
@@ -204,12 +274,12 @@ function readProperty(r: Reader, codec: PropertyCodec | undefined, start: number
     const dataEnd = start + 3 + view.getUint16(start + 1);
     if (dataEnd === end) {
       r.pos = start + 3;
-      return { data: readComponent(r, codec.value, dataEnd, 'data') };
+      return usual(readComponent(r, codec.value, dataEnd, 'data'), undefined);
     }
     if (dataEnd + 11 === end && b[dataEnd] === COMPONENT.timestamp && b[dataEnd + 1] === 0 && b[dataEnd + 2] === 8) {
       r.pos = start + 3;
       const data = readComponent(r, codec.value, dataEnd, 'data');
-      return { data, timestamp: timestampAt(view, dataEnd + 3) };
+      return usual(data, timestampAt(view, dataEnd + 3));
     }
   }
   const prop: AnyProperty = {};

@@ -1,5 +1,6 @@
 import { AutoApiError, truncated } from './errors.js';
 import type { Registry } from './registry.js';
+import type { Timestamp } from './values.js';
 
 /** Default limit on how deeply capability_state values may nest (Historical -> Vehicle Status -> ...). */
 export const DEFAULT_MAX_DEPTH = 8;
@@ -17,6 +18,15 @@ export class Reader {
    * so that its framing is checked, and the whole component is then kept as Unknown bytes.
    */
   unrepresentable = false;
+  /** Set by usualData for the generated readers: where the data ends, the timestamp, where the property ends. */
+  dataEnd = 0;
+  stamp: Timestamp | undefined = undefined;
+  next = 0;
+  /**
+   * Set once a generated reader has given up on a state: from then on states are read by the general reader
+   * only, so that no state is read more than once for each enclosing state that gives up.
+   */
+  general = false;
 
   constructor(
     readonly bytes: Uint8Array,

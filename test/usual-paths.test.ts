@@ -1,0 +1,140 @@
+/**
+ * The generated paths for states of the usual shape (readState, stateToJson in each capability module) against
+ * the general ones they stand in for: the same messages, JSON and errors, whatever the input. The general paths
+ * are switched on by taking every capability's generated paths away for the length of one call.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { AutoApiError, decode, encode, fromHex, registry, toJSON } from '../src/index.js';
+import { resolveRegistry, type CapabilityCodec, type UsualPaths } from '../src/runtime/index.js';
+import { stateMessageArb, wireMessageArb } from './support/arbitraries.js';
+import { component, model, property, propertyExamples, stateMessage } from './support/spec.js';
+
+const SEED = Number(process.env.FC_SEED ?? 0x0d13);
+const RUNS = Number(process.env.FC_RUNS ?? 1);
+const params = (numRuns: number): fc.Parameters<unknown> => ({ seed: SEED, numRuns: Math.ceil(numRuns * RUNS) });
+
+const capabilities = [...resolveRegistry(registry).byId.values()] as Array<{ -readonly [K in keyof CapabilityCodec]: CapabilityCodec[K] }>;
+
+/** Runs `fn` with the generated paths of every capability taken away, so that only the general paths run. */
+function generalOnly<T>(fn: () => T): T {
+  const saved = capabilities.map((c) => c.usual);
+  for (const c of capabilities) c.usual = undefined;
+  try {
+    return fn();
+  } finally {
+    capabilities.forEach((c, i) => (c.usual = saved[i]));
+  }
+}
+
+type Outcome = { message: unknown; json: unknown } | { error: { code: string; offset: number; path: string; message: string } };
+
+function outcome(bytes: Uint8Array): Outcome {
+  try {
+    const message = decode(bytes);
+    return { message, json: toJSON(message) };
+  } catch (e) {
+    if (!(e instanceof AutoApiError)) throw e;
+    return { error: { code: e.code, offset: e.offset, path: e.path, message: e.message } };
+  }
+}
+
+function expectSameAsGeneral(bytes: Uint8Array): Outcome {
+  const usual = outcome(bytes);
+  expect(usual).toStrictEqual(generalOnly(() => outcome(bytes)));
+  return usual;
+}
+
+describe('generated paths for the usual shape', () => {
+  it('are in every capability', () => {
+    expect(capabilities.length).toBe(model.capabilities.length);
+    for (const c of capabilities) expect(c.usual, c.name).toBeDefined();
+  });
+
+  it('decode and convert every documented example as the general paths do', () => {
+    const examples = propertyExamples({ universalIn: 'every' });
+    expect(examples.length).toBeGreaterThan(500);
+    for (const e of examples) {
+      const bytes = fromHex(stateMessage(e.capability.id, property(e.property.id, component(1, e.example.hex))));
+      expectSameAsGeneral(bytes);
+    }
+  });
+
+  it('decode and convert random messages as the general paths do', () => {
+    const capabilityArb = fc.constantFrom(...model.capabilities);
+    const messages = fc.oneof(capabilityArb.chain((c) => stateMessageArb(c)).map((m) => encode(m)), wireMessageArb());
+    fc.assert(
+      fc.property(messages, (bytes) => {
+        expectSameAsGeneral(bytes);
+      }),
+      params(400),
+    );
+  });
+
+  it('report the errors of damaged messages as the general paths do', () => {
+    const capabilityArb = fc.constantFrom(...model.capabilities);
+    const damaged = fc
+      .tuple(capabilityArb.chain((c) => stateMessageArb(c)).map((m) => encode(m)), fc.nat(), fc.integer({ min: 0, max: 255 }))
+      .map(([bytes, at, byte]) => {
+        const b = Uint8Array.from(bytes);
+        if (b.length > 4) b[4 + (at % (b.length - 4))] = byte;
+        return b;
+      });
+    let errors = 0;
+    fc.assert(
+      fc.property(damaged, (bytes) => {
+        if ('error' in expectSameAsGeneral(bytes)) errors++;
+      }),
+      params(400),
+    );
+    expect(errors).toBeGreaterThan(20);
+  });
+
+  it('take every state of the benchmark fixtures themselves', () => {
+    // The fixtures are states of the usual shape, nested ones included: none may fall to the general reader.
+    const fixtures = (JSON.parse(readFileSync(join(import.meta.dirname, '..', 'bench', 'fixtures.json'), 'utf8')) as { fixtures: Array<{ hex: string }> }).fixtures;
+    const saved = capabilities.map((c) => c.usual!);
+    let attempts = 0;
+    let given = 0;
+    capabilities.forEach((c, i) => {
+      c.usual = {
+        read: (...args) => {
+          attempts++;
+          const state = saved[i]!.read(...args);
+          if (state === undefined) given++;
+          return state;
+        },
+        json: saved[i]!.json,
+      } satisfies UsualPaths;
+    });
+    try {
+      for (const f of fixtures) expect('message' in expectSameAsGeneral(fromHex(f.hex))).toBe(true);
+    } finally {
+      capabilities.forEach((c, i) => (c.usual = saved[i]));
+    }
+    // 4 outer states, 20 nested in Historical and 6 in Vehicle Status.
+    expect([attempts, given]).toEqual([30, 0]);
+  });
+
+  it('try each nested state at most once, however the states nest', () => {
+    // Every level holds a nested state, then a property the generated reader gives up on (a timestamp without
+    // data). Were each level that gives up to try its nested states again, the attempts would double per level.
+    const depth = 8;
+    let inner = '0d002001';
+    for (let i = 0; i < depth; i++) inner = stateMessage(0x12, property(0x01, component(1, inner)), property(0xa2, component(2, '0000016d82d6f1a0')));
+    const historical = capabilities.find((c) => c.name === 'historical')!;
+    const own = historical.usual!;
+    let attempts = 0;
+    historical.usual = { read: (...args) => (attempts++, own.read(...args)), json: own.json };
+    let decoded: Outcome;
+    try {
+      decoded = expectSameAsGeneral(fromHex(inner));
+    } finally {
+      historical.usual = own;
+    }
+    expect('message' in decoded!).toBe(true);
+    expect(attempts).toBe(depth);
+  });
+});
