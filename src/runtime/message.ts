@@ -268,18 +268,16 @@ function issueOf(e: AutoApiError): DecodeIssue {
 function readProperty(r: Reader, codec: PropertyCodec | undefined, start: number, end: number): AnyProperty {
   const b = r.bytes;
   const view = r.view;
-  // The usual shapes, data alone or data then an 8-byte timestamp, told from the framing before anything is
-  // read, and built as one literal. Anything else takes the loop below, which reads every case.
-  if (codec !== undefined && end - start >= 3 && b[start] === COMPONENT.data) {
-    const dataEnd = start + 3 + view.getUint16(start + 1);
-    if (dataEnd === end) {
-      r.pos = start + 3;
-      return usual(readComponent(r, codec.value, dataEnd, 'data'), undefined);
-    }
-    if (dataEnd + 11 === end && b[dataEnd] === COMPONENT.timestamp && b[dataEnd + 1] === 0 && b[dataEnd + 2] === 8) {
-      r.pos = start + 3;
-      const data = readComponent(r, codec.value, dataEnd, 'data');
-      return usual(data, timestampAt(view, dataEnd + 3));
+  // The usual shapes, data alone or data then an 8-byte timestamp, told from the framing (the property's header
+  // is just before `start`) by the same test as the generated readers', and built as one literal. Anything
+  // else takes the loop below, which reads every case.
+  if (codec !== undefined) {
+    const d = usualData(r, start - 3, end);
+    if (d >= 0) {
+      const timestamp = r.stamp; // read first: a nested message in the data sets r.stamp again
+      const dataEnd = r.dataEnd;
+      r.pos = d;
+      return usual(readComponent(r, codec.value, dataEnd, 'data'), timestamp);
     }
   }
   const prop: AnyProperty = {};
