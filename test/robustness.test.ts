@@ -209,6 +209,38 @@ describe('timestamps in JSON', () => {
     for (const ms of sequence) expect(fresh.timestampToJson(new Date(ms)), String(ms)).toBe(new Date(ms).toISOString());
   });
 
+  it('parse each timestamp on its own, whatever minute came before (the parser remembers the last minute)', async () => {
+    vi.resetModules();
+    const fresh = (await import('../src/runtime/values.js')) as typeof import('../src/runtime/values.js');
+    // What Date itself reads back to the very same text; anything else must be refused.
+    const expected = (s: string): number | undefined => {
+      const ms = Date.parse(s);
+      return Number.isFinite(ms) && new Date(ms).toISOString() === s ? ms : undefined;
+    };
+    const got = (s: string): number | undefined => {
+      try {
+        return (fresh.timestampFromJson(s) as Date).getTime();
+      } catch {
+        return undefined;
+      }
+    };
+    const swaps = '0123456789:;./-TZz ';
+    let refused = 0;
+    for (let i = 0; i < 20_000; i++) {
+      // Mostly a few minutes around one moment, so that most strings fall in the minute parsed just before.
+      const ms = 1_569_857_650_000 + ((i * 7919) % 200_000) * (i % 5 === 0 ? 60_000 : 1);
+      let s = new Date(ms).toISOString();
+      if (i % 2 === 1) {
+        // Every position with every character: 24 and 19 have no common factor.
+        const at = (i >> 1) % 24;
+        s = s.slice(0, at) + swaps[(i >> 1) % swaps.length] + s.slice(at + 1);
+      }
+      expect(got(s), s).toBe(expected(s));
+      if (expected(s) === undefined) refused++;
+    }
+    expect(refused).toBeGreaterThan(1000);
+  });
+
   it.each([
     ['2020-02-29T12:00:00Z', '2020-02-29T12:00:00.000Z'],
     ['2019-01-01T00:00:00.000+01:00', '2018-12-31T23:00:00.000Z'],
