@@ -311,6 +311,47 @@ export function emit(model: Model, options: EmitOptions): Map<string, string> {
     }
   };
 
+  /**
+   * The cases of a generated stateFromJson: a property of the usual shape names its codec and is done
+   * (`continue`); anything else leaves the switch (`break`) for the general path.
+   */
+  const printUsualFromJson = (f: GeneratedFile, at: Home, props: PropertyDef[]): void => {
+    const usual = f.use(rt('usual'));
+    const usualShape = f.use(rt('usualShape'));
+    const timestamp = f.use(rt('timestampFromJson'));
+    const propertyJson = f.use(rt('PropertyJson', true));
+    const property = at === UNIVERSAL ? 'Property' : f.use({ name: 'Property', from: `./${UNIVERSAL}.js`, typeOnly: true });
+    for (const p of props) {
+      const c = codec(f, at, p.type);
+      const key = `s.${p.nameCased}`;
+      f.print(`        case ${q(p.name)}: {`);
+      if (p.multiple) {
+        f.print(
+          '          if (!Array.isArray(j)) break;',
+          `          const items: ${propertyJson}[] = j;`,
+          `          const out: ${property}<${tsType(f, at, p.type)}>[] = new Array(items.length);`,
+          '          let i = 0;',
+          '          for (; i < items.length; i++) {',
+          '            const x = items[i]!;',
+          `            const m = ${usualShape}(x);`,
+          '            if (m === 0) break;',
+          `            out[i] = ${usual}(${c}.fromJSON(x.data), m === 2 ? ${timestamp}(x.timestamp) : undefined);`,
+          '          }',
+          '          if (i < items.length) break;',
+          `          ${key} = out;`,
+          `          for (i = 0; i < items.length; i++) order.push(${hex(p.id)});`,
+        );
+      } else {
+        f.print(
+          '          if (n === 0) break;',
+          `          ${key} = ${usual}(${c}.fromJSON(j.data), n === 2 ? ${timestamp}(j.timestamp) : undefined);`,
+          `          order.push(${hex(p.id)});`,
+        );
+      }
+      f.print('          continue;', '        }');
+    }
+  };
+
   const printStateFields = (f: GeneratedFile, at: Home, props: PropertyDef[]): void => {
     const property = at === UNIVERSAL ? 'Property' : f.use({ name: 'Property', from: `./${UNIVERSAL}.js`, typeOnly: true });
     for (const p of props) {
@@ -560,10 +601,35 @@ export function emit(model: Model, options: EmitOptions): Map<string, string> {
     );
     printUsualJson(f, at, c.properties);
     f.print('      default:', `        ${f.use({ name: 'universalToJson', from: `./${UNIVERSAL}.js` })}(registry, b, c, v);`, '    }', '  }', '  return b;', '}');
+    f.print(
+      '',
+      '/**',
+      ' * A state from its JSON body: properties of the usual shape (data, maybe a timestamp) with each codec named;',
+      ' * every other key, and anything a codec refuses, by the general path, which reports errors with their paths.',
+      ' */',
+      `function stateFromJson(registry: ${f.use(rt('Registry', true))}, cap: ${f.use(rt('CapabilityCodec', true))}, body: Record<string, unknown>, into: ${f.use(rt('StateInProgress', true))}): void {`,
+      `  const s = into.state as ${c.tsName};`,
+      '  const order = into.wireOrder;',
+      '  for (const key in body) {',
+      `    const j = body[key] as ${f.use(rt('PropertyJson', true))};`,
+      `    const n = ${f.use(rt('usualShape'))}(j);`,
+      '    try {',
+      '      switch (key) {',
+    );
+    printUsualFromJson(f, at, c.properties);
+    f.print(
+      '      }',
+      '    } catch {',
+      '      // The general path meets the same error and reports it.',
+      '    }',
+      `    ${f.use(rt('propertyFromJsonKey'))}(registry, cap, into, key, j);`,
+      '  }',
+      '}',
+    );
     const components = f.use({ name: 'propertyComponents', from: `./${UNIVERSAL}.js` });
     f.print(
       '',
-      `export const ${c.tsName}Capability = /*@__PURE__*/ ${f.use(rt('defineCapability'))}(${hex(c.id, 4)}, ${q(c.name)}, properties, store, { read: readState, json: stateToJson });`,
+      `export const ${c.tsName}Capability = /*@__PURE__*/ ${f.use(rt('defineCapability'))}(${hex(c.id, 4)}, ${q(c.name)}, properties, store, { read: readState, json: stateToJson, fromJson: stateFromJson });`,
     );
     f.print('', `export type ${c.tsName}Message = ${f.use(rt('TypedStateMessage', true))}<${q(c.name)}, ${c.tsName}> | ${f.use(rt('TypedRequestMessage', true))}<${q(c.name)}>;`);
     printCommands(f, c, at);

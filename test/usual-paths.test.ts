@@ -1,5 +1,6 @@
 /**
- * The generated paths for states of the usual shape (readState, stateToJson in each capability module) against
+ * The generated paths for states of the usual shape (readState, stateToJson, stateFromJson in each capability
+ * module) against
  * the general ones they stand in for: the same messages, JSON and errors, whatever the input. The general paths
  * are switched on by taking every capability's generated paths away for the length of one call.
  */
@@ -7,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AutoApiError, decode, encode, fromHex, registry, toJSON } from '../src/index.js';
+import { AutoApiError, decode, encode, fromHex, fromJSON, registry, toHex, toJSON } from '../src/index.js';
 import { resolveRegistry, type CapabilityCodec, type UsualPaths } from '../src/runtime/index.js';
 import { stateMessageArb, wireMessageArb } from './support/arbitraries.js';
 import { component, model, property, propertyExamples, stateMessage } from './support/spec.js';
@@ -43,6 +44,7 @@ function countingTries(caps: typeof capabilities, fn: () => void): { attempts: n
         return state;
       },
       json: own.json,
+      fromJson: own.fromJson,
     } satisfies UsualPaths;
   });
   try {
@@ -53,15 +55,31 @@ function countingTries(caps: typeof capabilities, fn: () => void): { attempts: n
   return tries;
 }
 
-type Outcome = { message: unknown; json: unknown } | { error: { code: string; offset: number; path: string; message: string } };
+type Failure = { error: { code: string; offset: number; path: string; message: string } };
+type Outcome = { message: unknown; json: unknown; fromJson: unknown } | Failure;
+
+function failure(e: unknown): Failure {
+  if (!(e instanceof AutoApiError)) throw e;
+  return { error: { code: e.code, offset: e.offset, path: e.path, message: e.message } };
+}
+
+/** fromJSON of `json`, and the bytes of what it gave. */
+function fromJsonOutcome(json: unknown): { message: unknown; bytes: string } | Failure {
+  try {
+    const message = fromJSON(json as never);
+    return { message, bytes: toHex(encode(message)) };
+  } catch (e) {
+    return failure(e);
+  }
+}
 
 function outcome(bytes: Uint8Array): Outcome {
   try {
     const message = decode(bytes);
-    return { message, json: toJSON(message) };
+    const json = toJSON(message);
+    return { message, json, fromJson: fromJsonOutcome(json) };
   } catch (e) {
-    if (!(e instanceof AutoApiError)) throw e;
-    return { error: { code: e.code, offset: e.offset, path: e.path, message: e.message } };
+    return failure(e);
   }
 }
 
@@ -69,6 +87,49 @@ function expectSameAsGeneral(bytes: Uint8Array): Outcome {
   const usual = outcome(bytes);
   expect(usual).toStrictEqual(generalOnly(() => outcome(bytes)));
   return usual;
+}
+
+/**
+ * The JSON of a message with one property's value swapped for something else: a value of another shape, a
+ * component the generated paths leave to the general one, or a value a codec or the timestamp parser refuses.
+ */
+function damagedJson(json: { set: Record<string, Record<string, unknown>> }, pick: number, variant: number): unknown {
+  const [capName, body] = Object.entries(json.set)[0]!;
+  const keys = Object.keys(body);
+  const copy: Record<string, unknown> = structuredClone(body);
+  if (keys.length === 0 || variant === 0) {
+    copy[['nope', '0x7f', '0xfe', 'constructor'][pick % 4]!] = { data: 1 };
+    return { set: { [capName]: copy } };
+  }
+  const key = keys[pick % keys.length]!;
+  const value = copy[key];
+  const one = (Array.isArray(value) ? value[0] : value) as { data?: unknown; timestamp?: unknown } | null;
+  const data = one?.data;
+  const variants: unknown[] = [
+    null,
+    {},
+    [],
+    'text',
+    { timestamp: '2019-09-30T15:34:10.000Z' },
+    { timestamp: '2019-09-30T15:34:10.000Z', data },
+    { data, timestamp: 'yesterday' },
+    { data, timestamp: '2019-09-30T15:34:61.000Z' },
+    { data, timestamp: undefined },
+    { data: undefined },
+    { data: { $unknown: '00ff' } },
+    { data: { $unknown: 'zz' } },
+    { data: 'not a value' },
+    { data: -1.5 },
+    { data, '0x09': 'abcd' },
+    { data, failure: { reason: 'rate_limit', description: 'x' } },
+    { data, timestamp: '2019-09-30T15:34:10.000Z', extra: 1 },
+    Object.assign(Object.create(null), { data }),
+  ];
+  const swapped = variants[variant % variants.length];
+  // A multiple property keeps its array and has one item swapped, or is swapped whole.
+  if (Array.isArray(value) && value.length > 0 && variant % 2 === 0) value[pick % value.length] = swapped;
+  else copy[key] = swapped;
+  return { set: { [capName]: copy } };
 }
 
 describe('generated paths for the usual shape', () => {
@@ -114,6 +175,25 @@ describe('generated paths for the usual shape', () => {
       params(400),
     );
     expect(errors).toBeGreaterThan(20);
+  });
+
+  it('read damaged JSON as the general paths do, errors and all', () => {
+    const capabilityArb = fc.constantFrom(...model.capabilities);
+    const cases = fc.tuple(capabilityArb.chain((c) => stateMessageArb(c)), fc.nat(), fc.nat());
+    let errors = 0;
+    let taken = 0;
+    fc.assert(
+      fc.property(cases, ([message, pick, variant]) => {
+        const json = damagedJson(toJSON(message) as never, pick, variant);
+        const got = fromJsonOutcome(json);
+        expect(got).toStrictEqual(generalOnly(() => fromJsonOutcome(json)));
+        if ('error' in got) errors++;
+        else taken++;
+      }),
+      params(600),
+    );
+    expect(errors).toBeGreaterThan(100);
+    expect(taken).toBeGreaterThan(100);
   });
 
   it('take every state of the benchmark fixtures themselves', () => {

@@ -1,4 +1,4 @@
-import type { Json } from './json.js';
+import type { Json, StateInProgress } from './json.js';
 import type { Reader } from './reader.js';
 import type { Registry } from './registry.js';
 import type { Timestamp, Unknown } from './values.js';
@@ -74,6 +74,11 @@ export interface UsualPaths {
   read(r: Reader, start: number, end: number, order: number[]): object | undefined;
   /** The JSON body of a state listed as [codec, value, ...] by inKeyOrder. */
   json(registry: Registry, list: readonly unknown[]): Record<string, Json>;
+  /**
+   * Builds a state from its JSON body (a plain object) into `into`, key by key; each key it does not take
+   * goes to `propertyFromJsonKey`, the general path. Undefined in code generated before it.
+   */
+  fromJson?(registry: Registry, cap: CapabilityCodec, body: Record<string, unknown>, into: StateInProgress): void;
 }
 
 export interface UnknownComponent {

@@ -265,7 +265,8 @@ function requestIdsFromJson(cap: CapabilityCodec | undefined, body: unknown): nu
 function stateFromJson(registry: Registry, cap: CapabilityCodec | undefined, capabilityId: number, body: unknown): StateMessage {
   const into: StateInProgress = { state: {}, wireOrder: [], unknownProperties: undefined };
   if (isPlainJsonObject(body)) {
-    for (const key in body) propertyFromJsonKey(registry, cap, into, key, body[key]);
+    if (cap !== undefined && cap.usual !== undefined && cap.usual.fromJson !== undefined) cap.usual.fromJson(registry, cap, body, into);
+    else for (const key in body) propertyFromJsonKey(registry, cap, into, key, body[key]);
   } else {
     for (const key of jsonKeys(body, 'the properties')) propertyFromJsonKey(registry, cap, into, key, (body as Record<string, unknown>)[key]);
   }
@@ -275,13 +276,15 @@ function stateFromJson(registry: Registry, cap: CapabilityCodec | undefined, cap
   return message;
 }
 
-interface StateInProgress {
+/** A state being built from JSON, key by key. */
+export interface StateInProgress {
   state: Record<string, unknown>;
   wireOrder: number[];
   unknownProperties: UnknownProperty[] | undefined;
 }
 
-function propertyFromJsonKey(registry: Registry, cap: CapabilityCodec | undefined, into: StateInProgress, key: string, value: unknown): void {
+/** The general path for one key of a state's JSON body: any property, any shape; errors carry their path. */
+export function propertyFromJsonKey(registry: Registry, cap: CapabilityCodec | undefined, into: StateInProgress, key: string, value: unknown): void {
   const codec = propertyCodecFor(cap, key);
   try {
     if (typeof codec === 'number') {
@@ -329,24 +332,37 @@ export function isPlainJsonObject(json: unknown): json is Record<string, unknown
   return typeof json === 'object' && json !== null && (json as { constructor?: unknown }).constructor === Object;
 }
 
+/** A property's JSON as the generated paths read it, once usualShape has told its shape. */
+export interface PropertyJson {
+  data?: unknown;
+  timestamp?: unknown;
+}
+
+/**
+ * The usual shapes of a property's JSON, as toJSON writes them: 1 for a plain object with "data" alone, 2 for
+ * "data" then "timestamp", else 0.
+ */
+export function usualShape(json: unknown): number {
+  if (!isPlainJsonObject(json)) return 0;
+  let n = 0;
+  for (const key in json) {
+    if (n === 0 ? key !== 'data' : n !== 1 || key !== 'timestamp') return 0;
+    n++;
+  }
+  return n;
+}
+
 function propertyFromJson(registry: Registry, codec: PropertyCodec | undefined, json: unknown): AnyProperty {
   if (json === null) return {};
-  if (codec !== undefined && isPlainJsonObject(json)) {
-    // The usual shapes, as decode makes them: "data" alone, or "data" then "timestamp", built as one literal.
-    let n = 0;
-    for (const key in json) {
-      if (n === 0 ? key !== 'data' : n !== 1 || key !== 'timestamp') {
-        n = -1;
-        break;
-      }
-      n++;
-    }
-    if (n === 1) return { data: componentFromJsonNamed(codec.value, json.data, 'data') };
+  if (codec !== undefined) {
+    // The usual shapes, built as one literal each.
+    const n = usualShape(json);
+    if (n === 1) return { data: componentFromJsonNamed(codec.value, (json as { data: unknown }).data, 'data') };
     if (n === 2) {
-      const data = componentFromJsonNamed(codec.value, json.data, 'data');
+      const data = componentFromJsonNamed(codec.value, (json as { data: unknown }).data, 'data');
       let timestamp: Timestamp;
       try {
-        timestamp = timestampFromJson(json.timestamp);
+        timestamp = timestampFromJson((json as { timestamp: unknown }).timestamp);
       } catch (e) {
         rethrowWithin(e, 'timestamp');
       }
