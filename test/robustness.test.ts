@@ -209,7 +209,7 @@ describe('timestamps in JSON', () => {
     for (const ms of sequence) expect(fresh.timestampToJson(new Date(ms)), String(ms)).toBe(new Date(ms).toISOString());
   });
 
-  it('parse each timestamp on its own, whatever minute came before (the parser remembers the last minute)', async () => {
+  it('parse each timestamp on its own, whatever minute came before (the parser remembers the last two minutes)', async () => {
     vi.resetModules();
     const fresh = (await import('../src/runtime/values.js')) as typeof import('../src/runtime/values.js');
     // What Date itself reads back to the very same text; anything else must be refused.

@@ -131,23 +131,40 @@ const daysInMonth = (y: number, m: number): number => (m === 2 && y % 4 === 0 &&
 // The last day parsed, as y * 10000 + m * 100 + d, and its day number: timestamps of a message share days.
 let parsedDate = -1;
 let parsedDays = 0;
-// The last minute parsed: the strings that start with its "YYYY-MM-DDTHH:MM:" are those between these two
-// bounds (the second ends in ";", the character after ":"), and where it starts in ms. Empty at first.
+// The last two minutes parsed, the latest first: the strings that start with a minute's "YYYY-MM-DDTHH:MM:" are
+// those between its two bounds (the second ends in ";", the character after ":"), and where it starts in ms.
+// Two, because a message's data may hold a timestamp of another time than its components'. Empty at first.
 let minuteLow = '~';
 let minuteHigh = '';
 let parsedMinute = 0;
+let otherLow = '~';
+let otherHigh = '';
+let otherMinute = 0;
 
 /**
  * The exact form toJSON writes, "YYYY-MM-DDTHH:MM:SS.sssZ" (from 1970 on), parsed without Date's general parser;
- * else -1. Checked without a branch per character. A string in the minute parsed last is told by two string
- * compares, which V8 runs as one builtin loop each, where each charCodeAt costs a representation check:
- * then only its last 7 characters are read.
+ * else -1. Checked without a branch per character. A string in one of the two minutes parsed last is told by
+ * two string compares, which V8 runs as one builtin loop each, where each charCodeAt costs a representation
+ * check: then only its last 7 characters are read.
  */
 function parseCanonicalIso(s: string): number {
   if (s.length !== 24) return -1;
   if (s > minuteLow && s < minuteHigh) {
     const within = msInMinute(s);
     return within < 0 ? -1 : parsedMinute + within;
+  }
+  if (s > otherLow && s < otherHigh) {
+    const within = msInMinute(s);
+    if (within < 0) return -1;
+    // The latest first, so that a run of timestamps in this minute is told by the first two compares.
+    const low = otherLow, high = otherHigh, minute = otherMinute; // prettier-ignore
+    otherLow = minuteLow;
+    otherHigh = minuteHigh;
+    otherMinute = parsedMinute;
+    minuteLow = low;
+    minuteHigh = high;
+    parsedMinute = minute;
+    return minute + within;
   }
   const c0 = s.charCodeAt(0) - 48, c1 = s.charCodeAt(1) - 48, c2 = s.charCodeAt(2) - 48, c3 = s.charCodeAt(3) - 48, s4 = s.charCodeAt(4); // prettier-ignore
   const c5 = s.charCodeAt(5) - 48, c6 = s.charCodeAt(6) - 48, s7 = s.charCodeAt(7), c8 = s.charCodeAt(8) - 48, c9 = s.charCodeAt(9) - 48, s10 = s.charCodeAt(10); // prettier-ignore
@@ -171,6 +188,9 @@ function parseCanonicalIso(s: string): number {
     parsedDays = civilDays(y, mo, d);
     parsedDate = date;
   }
+  otherLow = minuteLow;
+  otherHigh = minuteHigh;
+  otherMinute = parsedMinute;
   parsedMinute = parsedDays * DAY_MS + (h * 60 + mi) * 60_000;
   // Built from the codes, flat: a sliced or concatenated string would send every compare the slow way.
   // prettier-ignore
