@@ -159,10 +159,12 @@ export function emit(model: Model, options: EmitOptions): Map<string, string> {
   const printEnum = (f: GeneratedFile, e: EnumDef): void => {
     const disabled = e.cases.filter((c) => c.disabledInSetter).map((c) => q(c.name));
     const values = e.cases.map((c) => `${ident(c.name)}: ${hex(c.id)}`).join(', ');
+    // The id of a name: compares in a function of this enum's own (see defineEnum).
+    const idOf = e.cases.map((c) => `v === ${q(c.name)} ? ${hex(c.id)} : `).join('');
     f.print(
       '',
       `/** ${e.ref} (${e.file}:${e.line}) */`,
-      `export const ${e.tsName} = /*@__PURE__*/ ${f.use(rt('defineEnum'))}(${q(e.ref)}, { ${values} } as const${disabled.length ? `, [${disabled.join(', ')}]` : ''});`,
+      `export const ${e.tsName} = /*@__PURE__*/ ${f.use(rt('defineEnum'))}(${q(e.ref)}, { ${values} } as const, [${disabled.join(', ')}], (v) => (${idOf}-1));`,
       `export type ${e.tsName} = keyof typeof ${e.tsName}.values;`,
     );
   };

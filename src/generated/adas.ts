@@ -6,7 +6,7 @@ import { ActiveState, LaneKeepAssistState, OnOffState, ParkAssist } from './cust
 import { type Property, propertyComponents, readUniversal, storeUniversal, universalProperties, type UniversalState, universalToJson } from './universal-properties.js';
 
 /** adas.blind_spot_warning_system_coverage (capabilities/adas.yml:52) */
-export const AdasBlindSpotWarningSystemCoverage = /*@__PURE__*/ defineEnum('adas.blind_spot_warning_system_coverage', { regular: 0x00, trailer: 0x01 } as const);
+export const AdasBlindSpotWarningSystemCoverage = /*@__PURE__*/ defineEnum('adas.blind_spot_warning_system_coverage', { regular: 0x00, trailer: 0x01 } as const, [], (v) => (v === 'regular' ? 0x00 : v === 'trailer' ? 0x01 : -1));
 export type AdasBlindSpotWarningSystemCoverage = keyof typeof AdasBlindSpotWarningSystemCoverage.values;
 
 /** The properties of adas (0x006c). */

@@ -7,107 +7,107 @@ import { MeasuredDuration, MeasuredElectricCurrent, MeasuredElectricPotentialDif
 import { type Property, propertyComponents, readUniversal, storeUniversal, universalProperties, type UniversalState, universalToJson } from './universal-properties.js';
 
 /** charging.charge_mode (capabilities/charging.yml:138) */
-export const ChargingChargeMode = /*@__PURE__*/ defineEnum('charging.charge_mode', { immediate: 0x00, timer_based: 0x01, inductive: 0x02, conductive: 0x03, push_button: 0x04 } as const, ['inductive', 'conductive', 'push_button']);
+export const ChargingChargeMode = /*@__PURE__*/ defineEnum('charging.charge_mode', { immediate: 0x00, timer_based: 0x01, inductive: 0x02, conductive: 0x03, push_button: 0x04 } as const, ['inductive', 'conductive', 'push_button'], (v) => (v === 'immediate' ? 0x00 : v === 'timer_based' ? 0x01 : v === 'inductive' ? 0x02 : v === 'conductive' ? 0x03 : v === 'push_button' ? 0x04 : -1));
 export type ChargingChargeMode = keyof typeof ChargingChargeMode.values;
 
 /** charging.plug_type (capabilities/charging.yml:171) */
-export const ChargingPlugType = /*@__PURE__*/ defineEnum('charging.plug_type', { type_1: 0x00, type_2: 0x01, ccs: 0x02, chademo: 0x03 } as const);
+export const ChargingPlugType = /*@__PURE__*/ defineEnum('charging.plug_type', { type_1: 0x00, type_2: 0x01, ccs: 0x02, chademo: 0x03 } as const, [], (v) => (v === 'type_1' ? 0x00 : v === 'type_2' ? 0x01 : v === 'ccs' ? 0x02 : v === 'chademo' ? 0x03 : -1));
 export type ChargingPlugType = keyof typeof ChargingPlugType.values;
 
 /** charging.charging_window_chosen (capabilities/charging.yml:193) */
-export const ChargingChargingWindowChosen = /*@__PURE__*/ defineEnum('charging.charging_window_chosen', { not_chosen: 0x00, chosen: 0x01 } as const);
+export const ChargingChargingWindowChosen = /*@__PURE__*/ defineEnum('charging.charging_window_chosen', { not_chosen: 0x00, chosen: 0x01 } as const, [], (v) => (v === 'not_chosen' ? 0x00 : v === 'chosen' ? 0x01 : -1));
 export type ChargingChargingWindowChosen = keyof typeof ChargingChargingWindowChosen.values;
 
 /** charging.plugged_in (capabilities/charging.yml:277) */
-export const ChargingPluggedIn = /*@__PURE__*/ defineEnum('charging.plugged_in', { disconnected: 0x00, plugged_in: 0x01, plugged_in_both_sides: 0x02 } as const);
+export const ChargingPluggedIn = /*@__PURE__*/ defineEnum('charging.plugged_in', { disconnected: 0x00, plugged_in: 0x01, plugged_in_both_sides: 0x02 } as const, [], (v) => (v === 'disconnected' ? 0x00 : v === 'plugged_in' ? 0x01 : v === 'plugged_in_both_sides' ? 0x02 : -1));
 export type ChargingPluggedIn = keyof typeof ChargingPluggedIn.values;
 
 /** charging.status (capabilities/charging.yml:293) */
-export const ChargingStatus = /*@__PURE__*/ defineEnum('charging.status', { not_charging: 0x00, charging: 0x01, charging_complete: 0x02, initialising: 0x03, charging_paused: 0x04, charging_error: 0x05, cable_unplugged: 0x06, slow_charging: 0x07, fast_charging: 0x08, discharging: 0x09, foreign_object_detected: 0x0a, conditioning: 0x0b, flap_open: 0x0c, ready_for_charging: 0x0d } as const, ['charging_complete', 'initialising', 'charging_paused', 'charging_error', 'cable_unplugged', 'slow_charging', 'fast_charging', 'discharging', 'foreign_object_detected', 'conditioning', 'flap_open', 'ready_for_charging']);
+export const ChargingStatus = /*@__PURE__*/ defineEnum('charging.status', { not_charging: 0x00, charging: 0x01, charging_complete: 0x02, initialising: 0x03, charging_paused: 0x04, charging_error: 0x05, cable_unplugged: 0x06, slow_charging: 0x07, fast_charging: 0x08, discharging: 0x09, foreign_object_detected: 0x0a, conditioning: 0x0b, flap_open: 0x0c, ready_for_charging: 0x0d } as const, ['charging_complete', 'initialising', 'charging_paused', 'charging_error', 'cable_unplugged', 'slow_charging', 'fast_charging', 'discharging', 'foreign_object_detected', 'conditioning', 'flap_open', 'ready_for_charging'], (v) => (v === 'not_charging' ? 0x00 : v === 'charging' ? 0x01 : v === 'charging_complete' ? 0x02 : v === 'initialising' ? 0x03 : v === 'charging_paused' ? 0x04 : v === 'charging_error' ? 0x05 : v === 'cable_unplugged' ? 0x06 : v === 'slow_charging' ? 0x07 : v === 'fast_charging' ? 0x08 : v === 'discharging' ? 0x09 : v === 'foreign_object_detected' ? 0x0a : v === 'conditioning' ? 0x0b : v === 'flap_open' ? 0x0c : v === 'ready_for_charging' ? 0x0d : -1));
 export type ChargingStatus = keyof typeof ChargingStatus.values;
 
 /** charging.current_type (capabilities/charging.yml:378) */
-export const ChargingCurrentType = /*@__PURE__*/ defineEnum('charging.current_type', { alternating_current: 0x00, direct_current: 0x01, wireless: 0x02 } as const);
+export const ChargingCurrentType = /*@__PURE__*/ defineEnum('charging.current_type', { alternating_current: 0x00, direct_current: 0x01, wireless: 0x02 } as const, [], (v) => (v === 'alternating_current' ? 0x00 : v === 'direct_current' ? 0x01 : v === 'wireless' ? 0x02 : -1));
 export type ChargingCurrentType = keyof typeof ChargingCurrentType.values;
 
 /** charging.starter_battery_state (capabilities/charging.yml:409) */
-export const ChargingStarterBatteryState = /*@__PURE__*/ defineEnum('charging.starter_battery_state', { red: 0x00, yellow: 0x01, green: 0x02, orange: 0x03, green_yellow: 0x04 } as const);
+export const ChargingStarterBatteryState = /*@__PURE__*/ defineEnum('charging.starter_battery_state', { red: 0x00, yellow: 0x01, green: 0x02, orange: 0x03, green_yellow: 0x04 } as const, [], (v) => (v === 'red' ? 0x00 : v === 'yellow' ? 0x01 : v === 'green' ? 0x02 : v === 'orange' ? 0x03 : v === 'green_yellow' ? 0x04 : -1));
 export type ChargingStarterBatteryState = keyof typeof ChargingStarterBatteryState.values;
 
 /** charging.smart_charging_status (capabilities/charging.yml:430) */
-export const ChargingSmartChargingStatus = /*@__PURE__*/ defineEnum('charging.smart_charging_status', { wallbox_is_active: 0x00, scc_is_active: 0x01, peak_setting_active: 0x02 } as const);
+export const ChargingSmartChargingStatus = /*@__PURE__*/ defineEnum('charging.smart_charging_status', { wallbox_is_active: 0x00, scc_is_active: 0x01, peak_setting_active: 0x02 } as const, [], (v) => (v === 'wallbox_is_active' ? 0x00 : v === 'scc_is_active' ? 0x01 : v === 'peak_setting_active' ? 0x02 : -1));
 export type ChargingSmartChargingStatus = keyof typeof ChargingSmartChargingStatus.values;
 
 /** charging.preconditioning_error (capabilities/charging.yml:483) */
-export const ChargingPreconditioningError = /*@__PURE__*/ defineEnum('charging.preconditioning_error', { no_change: 0x00, not_possible_low: 0x01, not_possible_finished: 0x02, available_after_engine_restart: 0x03, general_error: 0x04 } as const);
+export const ChargingPreconditioningError = /*@__PURE__*/ defineEnum('charging.preconditioning_error', { no_change: 0x00, not_possible_low: 0x01, not_possible_finished: 0x02, available_after_engine_restart: 0x03, general_error: 0x04 } as const, [], (v) => (v === 'no_change' ? 0x00 : v === 'not_possible_low' ? 0x01 : v === 'not_possible_finished' ? 0x02 : v === 'available_after_engine_restart' ? 0x03 : v === 'general_error' ? 0x04 : -1));
 export type ChargingPreconditioningError = keyof typeof ChargingPreconditioningError.values;
 
 /** charging.charging_end_reason (capabilities/charging.yml:546) */
-export const ChargingChargingEndReason = /*@__PURE__*/ defineEnum('charging.charging_end_reason', { unknown: 0x00, goal_reached: 0x01, requested_by_driver: 0x02, connector_removed: 0x03, powergrid_failed: 0x04, hv_system_failure: 0x05, charging_station_failure: 0x06, parking_lock_failed: 0x07, no_parking_lock: 0x08, signal_invalid: 0x09 } as const);
+export const ChargingChargingEndReason = /*@__PURE__*/ defineEnum('charging.charging_end_reason', { unknown: 0x00, goal_reached: 0x01, requested_by_driver: 0x02, connector_removed: 0x03, powergrid_failed: 0x04, hv_system_failure: 0x05, charging_station_failure: 0x06, parking_lock_failed: 0x07, no_parking_lock: 0x08, signal_invalid: 0x09 } as const, [], (v) => (v === 'unknown' ? 0x00 : v === 'goal_reached' ? 0x01 : v === 'requested_by_driver' ? 0x02 : v === 'connector_removed' ? 0x03 : v === 'powergrid_failed' ? 0x04 : v === 'hv_system_failure' ? 0x05 : v === 'charging_station_failure' ? 0x06 : v === 'parking_lock_failed' ? 0x07 : v === 'no_parking_lock' ? 0x08 : v === 'signal_invalid' ? 0x09 : -1));
 export type ChargingChargingEndReason = keyof typeof ChargingChargingEndReason.values;
 
 /** charging.charging_phases (capabilities/charging.yml:578) */
-export const ChargingChargingPhases = /*@__PURE__*/ defineEnum('charging.charging_phases', { no_charging: 0x00, one: 0x01, two: 0x02, three: 0x03 } as const);
+export const ChargingChargingPhases = /*@__PURE__*/ defineEnum('charging.charging_phases', { no_charging: 0x00, one: 0x01, two: 0x02, three: 0x03 } as const, [], (v) => (v === 'no_charging' ? 0x00 : v === 'one' ? 0x01 : v === 'two' ? 0x02 : v === 'three' ? 0x03 : -1));
 export type ChargingChargingPhases = keyof typeof ChargingChargingPhases.values;
 
 /** charging.charging_time_display (capabilities/charging.yml:628) */
-export const ChargingChargingTimeDisplay = /*@__PURE__*/ defineEnum('charging.charging_time_display', { no_display: 0x00, display_duration: 0x01, no_display_duration: 0x02 } as const);
+export const ChargingChargingTimeDisplay = /*@__PURE__*/ defineEnum('charging.charging_time_display', { no_display: 0x00, display_duration: 0x01, no_display_duration: 0x02 } as const, [], (v) => (v === 'no_display' ? 0x00 : v === 'display_duration' ? 0x01 : v === 'no_display_duration' ? 0x02 : -1));
 export type ChargingChargingTimeDisplay = keyof typeof ChargingChargingTimeDisplay.values;
 
 /** charging.departure_time_display (capabilities/charging.yml:645) */
-export const ChargingDepartureTimeDisplay = /*@__PURE__*/ defineEnum('charging.departure_time_display', { no_display: 0x00, reachable: 0x01, not_reachable: 0x02 } as const);
+export const ChargingDepartureTimeDisplay = /*@__PURE__*/ defineEnum('charging.departure_time_display', { no_display: 0x00, reachable: 0x01, not_reachable: 0x02 } as const, [], (v) => (v === 'no_display' ? 0x00 : v === 'reachable' ? 0x01 : v === 'not_reachable' ? 0x02 : -1));
 export type ChargingDepartureTimeDisplay = keyof typeof ChargingDepartureTimeDisplay.values;
 
 /** charging.smart_charging_option (capabilities/charging.yml:693) */
-export const ChargingSmartChargingOption = /*@__PURE__*/ defineEnum('charging.smart_charging_option', { price_optimized: 0x00, renewable_energy: 0x01, co2_optimized: 0x02 } as const);
+export const ChargingSmartChargingOption = /*@__PURE__*/ defineEnum('charging.smart_charging_option', { price_optimized: 0x00, renewable_energy: 0x01, co2_optimized: 0x02 } as const, [], (v) => (v === 'price_optimized' ? 0x00 : v === 'renewable_energy' ? 0x01 : v === 'co2_optimized' ? 0x02 : -1));
 export type ChargingSmartChargingOption = keyof typeof ChargingSmartChargingOption.values;
 
 /** charging.acoustic_limit (capabilities/charging.yml:729) */
-export const ChargingAcousticLimit = /*@__PURE__*/ defineEnum('charging.acoustic_limit', { no_action: 0x00, automatic: 0x01, unlimited: 0x02, limited: 0x03 } as const);
+export const ChargingAcousticLimit = /*@__PURE__*/ defineEnum('charging.acoustic_limit', { no_action: 0x00, automatic: 0x01, unlimited: 0x02, limited: 0x03 } as const, [], (v) => (v === 'no_action' ? 0x00 : v === 'automatic' ? 0x01 : v === 'unlimited' ? 0x02 : v === 'limited' ? 0x03 : -1));
 export type ChargingAcousticLimit = keyof typeof ChargingAcousticLimit.values;
 
 /** charging.battery_temperature_control_demand (capabilities/charging.yml:830) */
-export const ChargingBatteryTemperatureControlDemand = /*@__PURE__*/ defineEnum('charging.battery_temperature_control_demand', { high_cooling: 0x00, medium_cooling: 0x01, low_cooling: 0x02, no_temperature_requirement: 0x03, low_heating: 0x04, medium_heating: 0x05, high_heating: 0x06, circulation_requirement: 0x07 } as const);
+export const ChargingBatteryTemperatureControlDemand = /*@__PURE__*/ defineEnum('charging.battery_temperature_control_demand', { high_cooling: 0x00, medium_cooling: 0x01, low_cooling: 0x02, no_temperature_requirement: 0x03, low_heating: 0x04, medium_heating: 0x05, high_heating: 0x06, circulation_requirement: 0x07 } as const, [], (v) => (v === 'high_cooling' ? 0x00 : v === 'medium_cooling' ? 0x01 : v === 'low_cooling' ? 0x02 : v === 'no_temperature_requirement' ? 0x03 : v === 'low_heating' ? 0x04 : v === 'medium_heating' ? 0x05 : v === 'high_heating' ? 0x06 : v === 'circulation_requirement' ? 0x07 : -1));
 export type ChargingBatteryTemperatureControlDemand = keyof typeof ChargingBatteryTemperatureControlDemand.values;
 
 /** charging.battery_status (capabilities/charging.yml:868) */
-export const ChargingBatteryStatus = /*@__PURE__*/ defineEnum('charging.battery_status', { inactive: 0x00, active: 0x01, balancing: 0x02, external_load: 0x03, load: 0x04, error: 0x05, initialising: 0x06, conditioning: 0x07 } as const);
+export const ChargingBatteryStatus = /*@__PURE__*/ defineEnum('charging.battery_status', { inactive: 0x00, active: 0x01, balancing: 0x02, external_load: 0x03, load: 0x04, error: 0x05, initialising: 0x06, conditioning: 0x07 } as const, [], (v) => (v === 'inactive' ? 0x00 : v === 'active' ? 0x01 : v === 'balancing' ? 0x02 : v === 'external_load' ? 0x03 : v === 'load' ? 0x04 : v === 'error' ? 0x05 : v === 'initialising' ? 0x06 : v === 'conditioning' ? 0x07 : -1));
 export type ChargingBatteryStatus = keyof typeof ChargingBatteryStatus.values;
 
 /** charging.battery_led (capabilities/charging.yml:895) */
-export const ChargingBatteryLed = /*@__PURE__*/ defineEnum('charging.battery_led', { no_colour: 0x00, white: 0x01, yellow: 0x02, green: 0x03, red: 0x04, yellow_pulsing: 0x05, green_pulsing: 0x06, red_pulsing: 0x07, green_red_pulsing: 0x08, green_flashing: 0x09, initialising: 0x0a, error: 0x0b, blue: 0x0c } as const);
+export const ChargingBatteryLed = /*@__PURE__*/ defineEnum('charging.battery_led', { no_colour: 0x00, white: 0x01, yellow: 0x02, green: 0x03, red: 0x04, yellow_pulsing: 0x05, green_pulsing: 0x06, red_pulsing: 0x07, green_red_pulsing: 0x08, green_flashing: 0x09, initialising: 0x0a, error: 0x0b, blue: 0x0c } as const, [], (v) => (v === 'no_colour' ? 0x00 : v === 'white' ? 0x01 : v === 'yellow' ? 0x02 : v === 'green' ? 0x03 : v === 'red' ? 0x04 : v === 'yellow_pulsing' ? 0x05 : v === 'green_pulsing' ? 0x06 : v === 'red_pulsing' ? 0x07 : v === 'green_red_pulsing' ? 0x08 : v === 'green_flashing' ? 0x09 : v === 'initialising' ? 0x0a : v === 'error' ? 0x0b : v === 'blue' ? 0x0c : -1));
 export type ChargingBatteryLed = keyof typeof ChargingBatteryLed.values;
 
 /** charging.battery_charge_type (capabilities/charging.yml:964) */
-export const ChargingBatteryChargeType = /*@__PURE__*/ defineEnum('charging.battery_charge_type', { no_charge: 0x00, normal: 0x01, accelerated: 0x02, fast: 0x03, quick: 0x04, ultra_fast: 0x05, not_used: 0x06, vehicle_to_home: 0x07, vehicle_to_grid: 0x08 } as const);
+export const ChargingBatteryChargeType = /*@__PURE__*/ defineEnum('charging.battery_charge_type', { no_charge: 0x00, normal: 0x01, accelerated: 0x02, fast: 0x03, quick: 0x04, ultra_fast: 0x05, not_used: 0x06, vehicle_to_home: 0x07, vehicle_to_grid: 0x08 } as const, [], (v) => (v === 'no_charge' ? 0x00 : v === 'normal' ? 0x01 : v === 'accelerated' ? 0x02 : v === 'fast' ? 0x03 : v === 'quick' ? 0x04 : v === 'ultra_fast' ? 0x05 : v === 'not_used' ? 0x06 : v === 'vehicle_to_home' ? 0x07 : v === 'vehicle_to_grid' ? 0x08 : -1));
 export type ChargingBatteryChargeType = keyof typeof ChargingBatteryChargeType.values;
 
 /** charging.battery_charge_transfer_event (capabilities/charging.yml:1004) */
-export const ChargingBatteryChargeTransferEvent = /*@__PURE__*/ defineEnum('charging.battery_charge_transfer_event', { low_voltage_battery_service_required: 0x00, low_voltage_battery_high_usage: 0x01, vehicle_service_required: 0x02 } as const);
+export const ChargingBatteryChargeTransferEvent = /*@__PURE__*/ defineEnum('charging.battery_charge_transfer_event', { low_voltage_battery_service_required: 0x00, low_voltage_battery_high_usage: 0x01, vehicle_service_required: 0x02 } as const, [], (v) => (v === 'low_voltage_battery_service_required' ? 0x00 : v === 'low_voltage_battery_high_usage' ? 0x01 : v === 'vehicle_service_required' ? 0x02 : -1));
 export type ChargingBatteryChargeTransferEvent = keyof typeof ChargingBatteryChargeTransferEvent.values;
 
 /** charging.station_status (capabilities/charging.yml:1021) */
-export const ChargingStationStatus = /*@__PURE__*/ defineEnum('charging.station_status', { not_compatible: 0x00, not_detected: 0x01, digital_communication_established: 0x02, digital_communication_ended: 0x03, station_ready: 0x04, active: 0x05, initialising: 0x06, fault: 0x07, inactive: 0x08 } as const);
+export const ChargingStationStatus = /*@__PURE__*/ defineEnum('charging.station_status', { not_compatible: 0x00, not_detected: 0x01, digital_communication_established: 0x02, digital_communication_ended: 0x03, station_ready: 0x04, active: 0x05, initialising: 0x06, fault: 0x07, inactive: 0x08 } as const, [], (v) => (v === 'not_compatible' ? 0x00 : v === 'not_detected' ? 0x01 : v === 'digital_communication_established' ? 0x02 : v === 'digital_communication_ended' ? 0x03 : v === 'station_ready' ? 0x04 : v === 'active' ? 0x05 : v === 'initialising' ? 0x06 : v === 'fault' ? 0x07 : v === 'inactive' ? 0x08 : -1));
 export type ChargingStationStatus = keyof typeof ChargingStationStatus.values;
 
 /** charging.station_power_type (capabilities/charging.yml:1050) */
-export const ChargingStationPowerType = /*@__PURE__*/ defineEnum('charging.station_power_type', { ac_basic: 0x00, ac_smart: 0x01, dc_fast: 0x02, wireless: 0x03 } as const);
+export const ChargingStationPowerType = /*@__PURE__*/ defineEnum('charging.station_power_type', { ac_basic: 0x00, ac_smart: 0x01, dc_fast: 0x02, wireless: 0x03 } as const, [], (v) => (v === 'ac_basic' ? 0x00 : v === 'ac_smart' ? 0x01 : v === 'dc_fast' ? 0x02 : v === 'wireless' ? 0x03 : -1));
 export type ChargingStationPowerType = keyof typeof ChargingStationPowerType.values;
 
 /** charging.station_displayed_status (capabilities/charging.yml:1069) */
-export const ChargingStationDisplayedStatus = /*@__PURE__*/ defineEnum('charging.station_displayed_status', { not_plugged_in: 0x00, fault: 0x01, station_not_compatible: 0x02, station_not_detected: 0x03, in_progress: 0x04, scheduled: 0x05, paused: 0x06, stopped: 0x07, completed: 0x09, discharging: 0x0a, not_ready: 0x08 } as const);
+export const ChargingStationDisplayedStatus = /*@__PURE__*/ defineEnum('charging.station_displayed_status', { not_plugged_in: 0x00, fault: 0x01, station_not_compatible: 0x02, station_not_detected: 0x03, in_progress: 0x04, scheduled: 0x05, paused: 0x06, stopped: 0x07, completed: 0x09, discharging: 0x0a, not_ready: 0x08 } as const, [], (v) => (v === 'not_plugged_in' ? 0x00 : v === 'fault' ? 0x01 : v === 'station_not_compatible' ? 0x02 : v === 'station_not_detected' ? 0x03 : v === 'in_progress' ? 0x04 : v === 'scheduled' ? 0x05 : v === 'paused' ? 0x06 : v === 'stopped' ? 0x07 : v === 'completed' ? 0x09 : v === 'discharging' ? 0x0a : v === 'not_ready' ? 0x08 : -1));
 export type ChargingStationDisplayedStatus = keyof typeof ChargingStationDisplayedStatus.values;
 
 /** charging.battery_performance_status (capabilities/charging.yml:1102) */
-export const ChargingBatteryPerformanceStatus = /*@__PURE__*/ defineEnum('charging.battery_performance_status', { normal: 0x00, caution: 0x01, reduced: 0x02, severly_reduced: 0x03 } as const);
+export const ChargingBatteryPerformanceStatus = /*@__PURE__*/ defineEnum('charging.battery_performance_status', { normal: 0x00, caution: 0x01, reduced: 0x02, severly_reduced: 0x03 } as const, [], (v) => (v === 'normal' ? 0x00 : v === 'caution' ? 0x01 : v === 'reduced' ? 0x02 : v === 'severly_reduced' ? 0x03 : -1));
 export type ChargingBatteryPerformanceStatus = keyof typeof ChargingBatteryPerformanceStatus.values;
 
 /** charging.hybrid_operating_mode (capabilities/charging.yml:1121) */
-export const ChargingHybridOperatingMode = /*@__PURE__*/ defineEnum('charging.hybrid_operating_mode', { auto_charge_deplete: 0x00, auto_charge_sustain: 0x01, forced_charge_sustain: 0x02, forced_electric: 0x03, forced_non_electric: 0x04, temporary_charge_sustain: 0x05, prioritize_charge_generation: 0x06 } as const);
+export const ChargingHybridOperatingMode = /*@__PURE__*/ defineEnum('charging.hybrid_operating_mode', { auto_charge_deplete: 0x00, auto_charge_sustain: 0x01, forced_charge_sustain: 0x02, forced_electric: 0x03, forced_non_electric: 0x04, temporary_charge_sustain: 0x05, prioritize_charge_generation: 0x06 } as const, [], (v) => (v === 'auto_charge_deplete' ? 0x00 : v === 'auto_charge_sustain' ? 0x01 : v === 'forced_charge_sustain' ? 0x02 : v === 'forced_electric' ? 0x03 : v === 'forced_non_electric' ? 0x04 : v === 'temporary_charge_sustain' ? 0x05 : v === 'prioritize_charge_generation' ? 0x06 : -1));
 export type ChargingHybridOperatingMode = keyof typeof ChargingHybridOperatingMode.values;
 
 /** charging.charging_scenario (capabilities/charging.yml:1179) */
-export const ChargingChargingScenario = /*@__PURE__*/ defineEnum('charging.charging_scenario', { off: 0x00, charging_to_departure_time_finished: 0x01, immediately_charging_finished: 0x02, optimised_charging_finished: 0x03, charging_to_departure_time_active: 0x04, immediately_charging_active: 0x05, optimised_charging_active: 0x06, charging_to_departure_time_waiting: 0x07, optimised_charging_waiting: 0x08, no_grid_voltage: 0x09, error_lock: 0x0a, error_charging_system: 0x0b, initialization_charging_communication: 0x0c, immediately_optimised_charging_active: 0x0d, immediately_optimised_charging_finished: 0x0e, emergency_charging: 0x0f, charging_interrupt_by_user: 0x10, plug_releasable: 0x11 } as const);
+export const ChargingChargingScenario = /*@__PURE__*/ defineEnum('charging.charging_scenario', { off: 0x00, charging_to_departure_time_finished: 0x01, immediately_charging_finished: 0x02, optimised_charging_finished: 0x03, charging_to_departure_time_active: 0x04, immediately_charging_active: 0x05, optimised_charging_active: 0x06, charging_to_departure_time_waiting: 0x07, optimised_charging_waiting: 0x08, no_grid_voltage: 0x09, error_lock: 0x0a, error_charging_system: 0x0b, initialization_charging_communication: 0x0c, immediately_optimised_charging_active: 0x0d, immediately_optimised_charging_finished: 0x0e, emergency_charging: 0x0f, charging_interrupt_by_user: 0x10, plug_releasable: 0x11 } as const, [], (v) => (v === 'off' ? 0x00 : v === 'charging_to_departure_time_finished' ? 0x01 : v === 'immediately_charging_finished' ? 0x02 : v === 'optimised_charging_finished' ? 0x03 : v === 'charging_to_departure_time_active' ? 0x04 : v === 'immediately_charging_active' ? 0x05 : v === 'optimised_charging_active' ? 0x06 : v === 'charging_to_departure_time_waiting' ? 0x07 : v === 'optimised_charging_waiting' ? 0x08 : v === 'no_grid_voltage' ? 0x09 : v === 'error_lock' ? 0x0a : v === 'error_charging_system' ? 0x0b : v === 'initialization_charging_communication' ? 0x0c : v === 'immediately_optimised_charging_active' ? 0x0d : v === 'immediately_optimised_charging_finished' ? 0x0e : v === 'emergency_charging' ? 0x0f : v === 'charging_interrupt_by_user' ? 0x10 : v === 'plug_releasable' ? 0x11 : -1));
 export type ChargingChargingScenario = keyof typeof ChargingChargingScenario.values;
 
 /** The properties of charging (0x0023). */

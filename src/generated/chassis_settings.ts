@@ -7,7 +7,7 @@ import { MeasuredLength } from './unit-types.js';
 import { type Property, propertyComponents, readUniversal, storeUniversal, universalProperties, type UniversalState, universalToJson } from './universal-properties.js';
 
 /** chassis_settings.sport_chrono (capabilities/chassis_settings.yml:34) */
-export const ChassisSettingsSportChrono = /*@__PURE__*/ defineEnum('chassis_settings.sport_chrono', { inactive: 0x00, active: 0x01, reset: 0x02 } as const);
+export const ChassisSettingsSportChrono = /*@__PURE__*/ defineEnum('chassis_settings.sport_chrono', { inactive: 0x00, active: 0x01, reset: 0x02 } as const, [], (v) => (v === 'inactive' ? 0x00 : v === 'active' ? 0x01 : v === 'reset' ? 0x02 : -1));
 export type ChassisSettingsSportChrono = keyof typeof ChassisSettingsSportChrono.values;
 
 /** The properties of chassis_settings (0x0053). */

@@ -8,19 +8,19 @@ import { type Property, propertyComponents, readUniversal, storeUniversal, unive
 const UInteger1 = /*@__PURE__*/ uinteger(1);
 
 /** crash.type (capabilities/crash.yml:40) */
-export const CrashType = /*@__PURE__*/ defineEnum('crash.type', { pedestrian: 0x00, non_pedestrian: 0x01 } as const);
+export const CrashType = /*@__PURE__*/ defineEnum('crash.type', { pedestrian: 0x00, non_pedestrian: 0x01 } as const, [], (v) => (v === 'pedestrian' ? 0x00 : v === 'non_pedestrian' ? 0x01 : -1));
 export type CrashType = keyof typeof CrashType.values;
 
 /** crash.tipped_state (capabilities/crash.yml:55) */
-export const CrashTippedState = /*@__PURE__*/ defineEnum('crash.tipped_state', { tipped_over: 0x00, not_tipped: 0x01 } as const);
+export const CrashTippedState = /*@__PURE__*/ defineEnum('crash.tipped_state', { tipped_over: 0x00, not_tipped: 0x01 } as const, [], (v) => (v === 'tipped_over' ? 0x00 : v === 'not_tipped' ? 0x01 : -1));
 export type CrashTippedState = keyof typeof CrashTippedState.values;
 
 /** crash.impact_zone (capabilities/crash.yml:89) */
-export const CrashImpactZone = /*@__PURE__*/ defineEnum('crash.impact_zone', { pedestrian_protection: 0x00, rollover: 0x01, rear_passenger_side: 0x02, rear_driver_side: 0x03, side_passenger_side: 0x04, side_driver_side: 0x05, front_passenger_side: 0x06, front_driver_side: 0x07 } as const);
+export const CrashImpactZone = /*@__PURE__*/ defineEnum('crash.impact_zone', { pedestrian_protection: 0x00, rollover: 0x01, rear_passenger_side: 0x02, rear_driver_side: 0x03, side_passenger_side: 0x04, side_driver_side: 0x05, front_passenger_side: 0x06, front_driver_side: 0x07 } as const, [], (v) => (v === 'pedestrian_protection' ? 0x00 : v === 'rollover' ? 0x01 : v === 'rear_passenger_side' ? 0x02 : v === 'rear_driver_side' ? 0x03 : v === 'side_passenger_side' ? 0x04 : v === 'side_driver_side' ? 0x05 : v === 'front_passenger_side' ? 0x06 : v === 'front_driver_side' ? 0x07 : -1));
 export type CrashImpactZone = keyof typeof CrashImpactZone.values;
 
 /** crash.status (capabilities/crash.yml:121) */
-export const CrashStatus = /*@__PURE__*/ defineEnum('crash.status', { normal: 0x00, restraints_engaged: 0x01, airbag_triggered: 0x02 } as const);
+export const CrashStatus = /*@__PURE__*/ defineEnum('crash.status', { normal: 0x00, restraints_engaged: 0x01, airbag_triggered: 0x02 } as const, [], (v) => (v === 'normal' ? 0x00 : v === 'restraints_engaged' ? 0x01 : v === 'airbag_triggered' ? 0x02 : -1));
 export type CrashStatus = keyof typeof CrashStatus.values;
 
 /** The properties of crash (0x006b). */

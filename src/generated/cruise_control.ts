@@ -7,7 +7,7 @@ import { MeasuredSpeed } from './unit-types.js';
 import { type Property, propertyComponents, readUniversal, storeUniversal, universalProperties, type UniversalState, universalToJson } from './universal-properties.js';
 
 /** cruise_control.limiter (capabilities/cruise_control.yml:29) */
-export const CruiseControlLimiter = /*@__PURE__*/ defineEnum('cruise_control.limiter', { not_set: 0x00, higher_speed_requested: 0x01, lower_speed_requested: 0x02, speed_fixed: 0x03 } as const);
+export const CruiseControlLimiter = /*@__PURE__*/ defineEnum('cruise_control.limiter', { not_set: 0x00, higher_speed_requested: 0x01, lower_speed_requested: 0x02, speed_fixed: 0x03 } as const, [], (v) => (v === 'not_set' ? 0x00 : v === 'higher_speed_requested' ? 0x01 : v === 'lower_speed_requested' ? 0x02 : v === 'speed_fixed' ? 0x03 : -1));
 export type CruiseControlLimiter = keyof typeof CruiseControlLimiter.values;
 
 /** The properties of cruise_control (0x0062). */

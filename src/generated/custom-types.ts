@@ -72,251 +72,251 @@ const UInteger1 = /*@__PURE__*/ uinteger(1);
 const UInteger2 = /*@__PURE__*/ uinteger(2);
 
 /** types.on_off_state (misc/custom_types.yml:316) */
-export const OnOffState = /*@__PURE__*/ defineEnum('types.on_off_state', { off: 0x00, on: 0x01 } as const);
+export const OnOffState = /*@__PURE__*/ defineEnum('types.on_off_state', { off: 0x00, on: 0x01 } as const, [], (v) => (v === 'off' ? 0x00 : v === 'on' ? 0x01 : -1));
 export type OnOffState = keyof typeof OnOffState.values;
 
 /** types.active_state (misc/custom_types.yml:3) */
-export const ActiveState = /*@__PURE__*/ defineEnum('types.active_state', { inactive: 0x00, active: 0x01 } as const);
+export const ActiveState = /*@__PURE__*/ defineEnum('types.active_state', { inactive: 0x00, active: 0x01 } as const, [], (v) => (v === 'inactive' ? 0x00 : v === 'active' ? 0x01 : -1));
 export type ActiveState = keyof typeof ActiveState.values;
 
 /** types.location_longitudinal (misc/custom_types.yml:236) */
-export const LocationLongitudinal = /*@__PURE__*/ defineEnum('types.location_longitudinal', { front: 0x00, rear: 0x01 } as const);
+export const LocationLongitudinal = /*@__PURE__*/ defineEnum('types.location_longitudinal', { front: 0x00, rear: 0x01 } as const, [], (v) => (v === 'front' ? 0x00 : v === 'rear' ? 0x01 : -1));
 export type LocationLongitudinal = keyof typeof LocationLongitudinal.values;
 
 /** types.muted (misc/custom_types.yml:289) */
-export const Muted = /*@__PURE__*/ defineEnum('types.muted', { not_muted: 0x00, muted: 0x01 } as const);
+export const Muted = /*@__PURE__*/ defineEnum('types.muted', { not_muted: 0x00, muted: 0x01 } as const, [], (v) => (v === 'not_muted' ? 0x00 : v === 'muted' ? 0x01 : -1));
 export type Muted = keyof typeof Muted.values;
 
 /** events.event (misc/events.yml:3) */
-export const Event = /*@__PURE__*/ defineEnum('events.event', { ping: 0x00, trip_started: 0x01, trip_ended: 0x02, vehicle_location_changed: 0x03, authorization_changed: 0x04, tire_pressure_changed: 0x05, seat_belt_triggered: 0x0a, maintenance_changed: 0x0b, dashboard_lights_changed: 0x0c, ignition_changed: 0x0d, accident_reported: 0x0e, emergency_reported: 0x0f, breakdown_reported: 0x10, battery_guard_warning: 0x11, engine_changed: 0x12, fleet_clearance_changed: 0x13 } as const);
+export const Event = /*@__PURE__*/ defineEnum('events.event', { ping: 0x00, trip_started: 0x01, trip_ended: 0x02, vehicle_location_changed: 0x03, authorization_changed: 0x04, tire_pressure_changed: 0x05, seat_belt_triggered: 0x0a, maintenance_changed: 0x0b, dashboard_lights_changed: 0x0c, ignition_changed: 0x0d, accident_reported: 0x0e, emergency_reported: 0x0f, breakdown_reported: 0x10, battery_guard_warning: 0x11, engine_changed: 0x12, fleet_clearance_changed: 0x13 } as const, [], (v) => (v === 'ping' ? 0x00 : v === 'trip_started' ? 0x01 : v === 'trip_ended' ? 0x02 : v === 'vehicle_location_changed' ? 0x03 : v === 'authorization_changed' ? 0x04 : v === 'tire_pressure_changed' ? 0x05 : v === 'seat_belt_triggered' ? 0x0a : v === 'maintenance_changed' ? 0x0b : v === 'dashboard_lights_changed' ? 0x0c : v === 'ignition_changed' ? 0x0d : v === 'accident_reported' ? 0x0e : v === 'emergency_reported' ? 0x0f : v === 'breakdown_reported' ? 0x10 : v === 'battery_guard_warning' ? 0x11 : v === 'engine_changed' ? 0x12 : v === 'fleet_clearance_changed' ? 0x13 : -1));
 export type Event = keyof typeof Event.values;
 
 /** types.position (misc/custom_types.yml:334) */
-export const Position = /*@__PURE__*/ defineEnum('types.position', { closed: 0x00, open: 0x01 } as const);
+export const Position = /*@__PURE__*/ defineEnum('types.position', { closed: 0x00, open: 0x01 } as const, [], (v) => (v === 'closed' ? 0x00 : v === 'open' ? 0x01 : -1));
 export type Position = keyof typeof Position.values;
 
 /** types.start_stop (misc/custom_types.yml:378) */
-export const StartStop = /*@__PURE__*/ defineEnum('types.start_stop', { start: 0x00, stop: 0x01 } as const);
+export const StartStop = /*@__PURE__*/ defineEnum('types.start_stop', { start: 0x00, stop: 0x01 } as const, [], (v) => (v === 'start' ? 0x00 : v === 'stop' ? 0x01 : -1));
 export type StartStop = keyof typeof StartStop.values;
 
 /** types.enabled_state (misc/custom_types.yml:115) */
-export const EnabledState = /*@__PURE__*/ defineEnum('types.enabled_state', { disabled: 0x00, enabled: 0x01 } as const);
+export const EnabledState = /*@__PURE__*/ defineEnum('types.enabled_state', { disabled: 0x00, enabled: 0x01 } as const, [], (v) => (v === 'disabled' ? 0x00 : v === 'enabled' ? 0x01 : -1));
 export type EnabledState = keyof typeof EnabledState.values;
 
 /** types.lock_state (misc/custom_types.yml:266) */
-export const LockState = /*@__PURE__*/ defineEnum('types.lock_state', { unlocked: 0x00, locked: 0x01 } as const);
+export const LockState = /*@__PURE__*/ defineEnum('types.lock_state', { unlocked: 0x00, locked: 0x01 } as const, [], (v) => (v === 'unlocked' ? 0x00 : v === 'locked' ? 0x01 : -1));
 export type LockState = keyof typeof LockState.values;
 
 /** types.weekday (misc/custom_types.yml:430) */
-export const Weekday = /*@__PURE__*/ defineEnum('types.weekday', { monday: 0x00, tuesday: 0x01, wednesday: 0x02, thursday: 0x03, friday: 0x04, saturday: 0x05, sunday: 0x06, automatic: 0x07 } as const);
+export const Weekday = /*@__PURE__*/ defineEnum('types.weekday', { monday: 0x00, tuesday: 0x01, wednesday: 0x02, thursday: 0x03, friday: 0x04, saturday: 0x05, sunday: 0x06, automatic: 0x07 } as const, [], (v) => (v === 'monday' ? 0x00 : v === 'tuesday' ? 0x01 : v === 'wednesday' ? 0x02 : v === 'thursday' ? 0x03 : v === 'friday' ? 0x04 : v === 'saturday' ? 0x05 : v === 'sunday' ? 0x06 : v === 'automatic' ? 0x07 : -1));
 export type Weekday = keyof typeof Weekday.values;
 
 /** types.driving_mode_phev (misc/custom_types.yml:97) */
-export const DrivingModePHEV = /*@__PURE__*/ defineEnum('types.driving_mode_phev', { not_in_traction: 0x00, in_charge: 0x01, full_electric: 0x02, hybrid_serial: 0x03, thermic: 0x04, hybrid_parallel: 0x05 } as const);
+export const DrivingModePHEV = /*@__PURE__*/ defineEnum('types.driving_mode_phev', { not_in_traction: 0x00, in_charge: 0x01, full_electric: 0x02, hybrid_serial: 0x03, thermic: 0x04, hybrid_parallel: 0x05 } as const, [], (v) => (v === 'not_in_traction' ? 0x00 : v === 'in_charge' ? 0x01 : v === 'full_electric' ? 0x02 : v === 'hybrid_serial' ? 0x03 : v === 'thermic' ? 0x04 : v === 'hybrid_parallel' ? 0x05 : -1));
 export type DrivingModePHEV = keyof typeof DrivingModePHEV.values;
 
 /** types.driving_mode (misc/custom_types.yml:79) */
-export const DrivingMode = /*@__PURE__*/ defineEnum('types.driving_mode', { regular: 0x00, eco: 0x01, sport: 0x02, sport_plus: 0x03, eco_plus: 0x04, comfort: 0x05 } as const);
+export const DrivingMode = /*@__PURE__*/ defineEnum('types.driving_mode', { regular: 0x00, eco: 0x01, sport: 0x02, sport_plus: 0x03, eco_plus: 0x04, comfort: 0x05 } as const, [], (v) => (v === 'regular' ? 0x00 : v === 'eco' ? 0x01 : v === 'sport' ? 0x02 : v === 'sport_plus' ? 0x03 : v === 'eco_plus' ? 0x04 : v === 'comfort' ? 0x05 : -1));
 export type DrivingMode = keyof typeof DrivingMode.values;
 
 /** types.axle (misc/custom_types.yml:28) */
-export const Axle = /*@__PURE__*/ defineEnum('types.axle', { front: 0x00, rear: 0x01 } as const);
+export const Axle = /*@__PURE__*/ defineEnum('types.axle', { front: 0x00, rear: 0x01 } as const, [], (v) => (v === 'front' ? 0x00 : v === 'rear' ? 0x01 : -1));
 export type Axle = keyof typeof Axle.values;
 
 /** types.fluid_level (misc/custom_types.yml:165) */
-export const FluidLevel = /*@__PURE__*/ defineEnum('types.fluid_level', { low: 0x00, filled: 0x01, very_low: 0x02, normal: 0x03, high: 0x04, very_high: 0x05 } as const);
+export const FluidLevel = /*@__PURE__*/ defineEnum('types.fluid_level', { low: 0x00, filled: 0x01, very_low: 0x02, normal: 0x03, high: 0x04, very_high: 0x05 } as const, [], (v) => (v === 'low' ? 0x00 : v === 'filled' ? 0x01 : v === 'very_low' ? 0x02 : v === 'normal' ? 0x03 : v === 'high' ? 0x04 : v === 'very_high' ? 0x05 : -1));
 export type FluidLevel = keyof typeof FluidLevel.values;
 
 /** types.location_wheel (misc/custom_types.yml:246) */
-export const LocationWheel = /*@__PURE__*/ defineEnum('types.location_wheel', { front_left: 0x00, front_right: 0x01, rear_right: 0x02, rear_left: 0x03, rear_right_outer: 0x04, rear_left_outer: 0x05, spare: 0x06 } as const);
+export const LocationWheel = /*@__PURE__*/ defineEnum('types.location_wheel', { front_left: 0x00, front_right: 0x01, rear_right: 0x02, rear_left: 0x03, rear_right_outer: 0x04, rear_left_outer: 0x05, spare: 0x06 } as const, [], (v) => (v === 'front_left' ? 0x00 : v === 'front_right' ? 0x01 : v === 'rear_right' ? 0x02 : v === 'rear_left' ? 0x03 : v === 'rear_right_outer' ? 0x04 : v === 'rear_left_outer' ? 0x05 : v === 'spare' ? 0x06 : -1));
 export type LocationWheel = keyof typeof LocationWheel.values;
 
 /** types.service_status (misc/custom_types.yml:366) */
-export const ServiceStatus = /*@__PURE__*/ defineEnum('types.service_status', { ok: 0x00, warning: 0x01, critical: 0x02 } as const);
+export const ServiceStatus = /*@__PURE__*/ defineEnum('types.service_status', { ok: 0x00, warning: 0x01, critical: 0x02 } as const, [], (v) => (v === 'ok' ? 0x00 : v === 'warning' ? 0x01 : v === 'critical' ? 0x02 : -1));
 export type ServiceStatus = keyof typeof ServiceStatus.values;
 
 /** types.location (misc/custom_types.yml:222) */
-export const Location = /*@__PURE__*/ defineEnum('types.location', { front_left: 0x00, front_right: 0x01, rear_right: 0x02, rear_left: 0x03 } as const);
+export const Location = /*@__PURE__*/ defineEnum('types.location', { front_left: 0x00, front_right: 0x01, rear_right: 0x02, rear_left: 0x03 } as const, [], (v) => (v === 'front_left' ? 0x00 : v === 'front_right' ? 0x01 : v === 'rear_right' ? 0x02 : v === 'rear_left' ? 0x03 : -1));
 export type Location = keyof typeof Location.values;
 
 /** types.network_security (misc/custom_types.yml:299) */
-export const NetworkSecurity = /*@__PURE__*/ defineEnum('types.network_security', { none: 0x00, wep: 0x01, wpa: 0x02, wpa2_personal: 0x03 } as const);
+export const NetworkSecurity = /*@__PURE__*/ defineEnum('types.network_security', { none: 0x00, wep: 0x01, wpa: 0x02, wpa2_personal: 0x03 } as const, [], (v) => (v === 'none' ? 0x00 : v === 'wep' ? 0x01 : v === 'wpa' ? 0x02 : v === 'wpa2_personal' ? 0x03 : -1));
 export type NetworkSecurity = keyof typeof NetworkSecurity.values;
 
 /** types.lock_safety (misc/custom_types.yml:279) */
-export const LockSafety = /*@__PURE__*/ defineEnum('types.lock_safety', { safe: 0x00, unsafe: 0x01 } as const);
+export const LockSafety = /*@__PURE__*/ defineEnum('types.lock_safety', { safe: 0x00, unsafe: 0x01 } as const, [], (v) => (v === 'safe' ? 0x00 : v === 'unsafe' ? 0x01 : -1));
 export type LockSafety = keyof typeof LockSafety.values;
 
 /** types.ignition_state (misc/custom_types.yml:195) */
-export const IgnitionState = /*@__PURE__*/ defineEnum('types.ignition_state', { lock: 0x00, off: 0x01, accessory: 0x02, on: 0x03, start: 0x04 } as const);
+export const IgnitionState = /*@__PURE__*/ defineEnum('types.ignition_state', { lock: 0x00, off: 0x01, accessory: 0x02, on: 0x03, start: 0x04 } as const, [], (v) => (v === 'lock' ? 0x00 : v === 'off' ? 0x01 : v === 'accessory' ? 0x02 : v === 'on' ? 0x03 : v === 'start' ? 0x04 : -1));
 export type IgnitionState = keyof typeof IgnitionState.values;
 
 /** types.connection_state (misc/custom_types.yml:42) */
-export const ConnectionState = /*@__PURE__*/ defineEnum('types.connection_state', { disconnected: 0x00, connected: 0x01 } as const);
+export const ConnectionState = /*@__PURE__*/ defineEnum('types.connection_state', { disconnected: 0x00, connected: 0x01 } as const, [], (v) => (v === 'disconnected' ? 0x00 : v === 'connected' ? 0x01 : -1));
 export type ConnectionState = keyof typeof ConnectionState.values;
 
 /** types.seat_location (misc/custom_types.yml:346) */
-export const SeatLocation = /*@__PURE__*/ defineEnum('types.seat_location', { front_left: 0x00, front_right: 0x01, rear_right: 0x02, rear_left: 0x03, rear_center: 0x04, driver: 0x05, passenger: 0x06 } as const);
+export const SeatLocation = /*@__PURE__*/ defineEnum('types.seat_location', { front_left: 0x00, front_right: 0x01, rear_right: 0x02, rear_left: 0x03, rear_center: 0x04, driver: 0x05, passenger: 0x06 } as const, [], (v) => (v === 'front_left' ? 0x00 : v === 'front_right' ? 0x01 : v === 'rear_right' ? 0x02 : v === 'rear_left' ? 0x03 : v === 'rear_center' ? 0x04 : v === 'driver' ? 0x05 : v === 'passenger' ? 0x06 : -1));
 export type SeatLocation = keyof typeof SeatLocation.values;
 
 /** types.detected (misc/custom_types.yml:68) */
-export const Detected = /*@__PURE__*/ defineEnum('types.detected', { not_detected: 0x00, detected: 0x01 } as const);
+export const Detected = /*@__PURE__*/ defineEnum('types.detected', { not_detected: 0x00, detected: 0x01 } as const, [], (v) => (v === 'not_detected' ? 0x00 : v === 'detected' ? 0x01 : -1));
 export type Detected = keyof typeof Detected.values;
 
 /** types.active_selected_state (misc/custom_types.yml:16) */
-export const ActiveSelectedState = /*@__PURE__*/ defineEnum('types.active_selected_state', { inactive_selected: 0x00, inactive_not_selected: 0x01, active: 0x02 } as const);
+export const ActiveSelectedState = /*@__PURE__*/ defineEnum('types.active_selected_state', { inactive_selected: 0x00, inactive_not_selected: 0x01, active: 0x02 } as const, [], (v) => (v === 'inactive_selected' ? 0x00 : v === 'inactive_not_selected' ? 0x01 : v === 'active' ? 0x02 : -1));
 export type ActiveSelectedState = keyof typeof ActiveSelectedState.values;
 
 /** types.triggered (misc/custom_types.yml:420) */
-export const Triggered = /*@__PURE__*/ defineEnum('types.triggered', { not_triggered: 0x00, triggered: 0x01 } as const);
+export const Triggered = /*@__PURE__*/ defineEnum('types.triggered', { not_triggered: 0x00, triggered: 0x01 } as const, [], (v) => (v === 'not_triggered' ? 0x00 : v === 'triggered' ? 0x01 : -1));
 export type Triggered = keyof typeof Triggered.values;
 
 /** types.grade (misc/custom_types.yml:183) */
-export const Grade = /*@__PURE__*/ defineEnum('types.grade', { excellent: 0x00, normal: 0x01, warning: 0x02 } as const);
+export const Grade = /*@__PURE__*/ defineEnum('types.grade', { excellent: 0x00, normal: 0x01, warning: 0x02 } as const, [], (v) => (v === 'excellent' ? 0x00 : v === 'normal' ? 0x01 : v === 'warning' ? 0x02 : -1));
 export type Grade = keyof typeof Grade.values;
 
 /** types.engine_type (misc/custom_types.yml:128) */
-export const EngineType = /*@__PURE__*/ defineEnum('types.engine_type', { unknown: 0x00, all_electric: 0x01, combustion_engine: 0x02, phev: 0x03, hydrogen: 0x04, hydrogen_hybrid: 0x05, petrol: 0x06, electric: 0x07, gas: 0x08, diesel: 0x09, gasoline: 0x0a, cng: 0x0b, lpg: 0x0c, hybrid: 0x0d } as const);
+export const EngineType = /*@__PURE__*/ defineEnum('types.engine_type', { unknown: 0x00, all_electric: 0x01, combustion_engine: 0x02, phev: 0x03, hydrogen: 0x04, hydrogen_hybrid: 0x05, petrol: 0x06, electric: 0x07, gas: 0x08, diesel: 0x09, gasoline: 0x0a, cng: 0x0b, lpg: 0x0c, hybrid: 0x0d } as const, [], (v) => (v === 'unknown' ? 0x00 : v === 'all_electric' ? 0x01 : v === 'combustion_engine' ? 0x02 : v === 'phev' ? 0x03 : v === 'hydrogen' ? 0x04 : v === 'hydrogen_hybrid' ? 0x05 : v === 'petrol' ? 0x06 : v === 'electric' ? 0x07 : v === 'gas' ? 0x08 : v === 'diesel' ? 0x09 : v === 'gasoline' ? 0x0a : v === 'cng' ? 0x0b : v === 'lpg' ? 0x0c : v === 'hybrid' ? 0x0d : -1));
 export type EngineType = keyof typeof EngineType.values;
 
 /** types.window_location (misc/custom_types.yml:452) */
-export const WindowLocation = /*@__PURE__*/ defineEnum('types.window_location', { front_left: 0x00, front_right: 0x01, rear_right: 0x02, rear_left: 0x03, hatch: 0x04 } as const);
+export const WindowLocation = /*@__PURE__*/ defineEnum('types.window_location', { front_left: 0x00, front_right: 0x01, rear_right: 0x02, rear_left: 0x03, hatch: 0x04 } as const, [], (v) => (v === 'front_left' ? 0x00 : v === 'front_right' ? 0x01 : v === 'rear_right' ? 0x02 : v === 'rear_left' ? 0x03 : v === 'hatch' ? 0x04 : -1));
 export type WindowLocation = keyof typeof WindowLocation.values;
 
 /** types.failure.reason (misc/custom_types.yml:1630) */
-export const FailureReason = /*@__PURE__*/ defineEnum('types.failure.reason', { rate_limit: 0x00, execution_timeout: 0x01, format_error: 0x02, unauthorised: 0x03, unknown: 0x04, pending: 0x05, oem_error: 0x06, privacy_mode_active: 0x07 } as const);
+export const FailureReason = /*@__PURE__*/ defineEnum('types.failure.reason', { rate_limit: 0x00, execution_timeout: 0x01, format_error: 0x02, unauthorised: 0x03, unknown: 0x04, pending: 0x05, oem_error: 0x06, privacy_mode_active: 0x07 } as const, [], (v) => (v === 'rate_limit' ? 0x00 : v === 'execution_timeout' ? 0x01 : v === 'format_error' ? 0x02 : v === 'unauthorised' ? 0x03 : v === 'unknown' ? 0x04 : v === 'pending' ? 0x05 : v === 'oem_error' ? 0x06 : v === 'privacy_mode_active' ? 0x07 : -1));
 export type FailureReason = keyof typeof FailureReason.values;
 
 /** types.availability.update_rate (misc/custom_types.yml:603) */
-export const AvailabilityUpdateRate = /*@__PURE__*/ defineEnum('types.availability.update_rate', { trip_high: 0x00, trip: 0x01, trip_start_end: 0x02, trip_end: 0x03, unknown: 0x04, not_available: 0x05, on_change: 0x06 } as const);
+export const AvailabilityUpdateRate = /*@__PURE__*/ defineEnum('types.availability.update_rate', { trip_high: 0x00, trip: 0x01, trip_start_end: 0x02, trip_end: 0x03, unknown: 0x04, not_available: 0x05, on_change: 0x06 } as const, [], (v) => (v === 'trip_high' ? 0x00 : v === 'trip' ? 0x01 : v === 'trip_start_end' ? 0x02 : v === 'trip_end' ? 0x03 : v === 'unknown' ? 0x04 : v === 'not_available' ? 0x05 : v === 'on_change' ? 0x06 : -1));
 export type AvailabilityUpdateRate = keyof typeof AvailabilityUpdateRate.values;
 
 /** types.availability.applies_per (misc/custom_types.yml:628) */
-export const AvailabilityAppliesPer = /*@__PURE__*/ defineEnum('types.availability.applies_per', { app: 0x00, vehicle: 0x01 } as const);
+export const AvailabilityAppliesPer = /*@__PURE__*/ defineEnum('types.availability.applies_per', { app: 0x00, vehicle: 0x01 } as const, [], (v) => (v === 'app' ? 0x00 : v === 'vehicle' ? 0x01 : -1));
 export type AvailabilityAppliesPer = keyof typeof AvailabilityAppliesPer.values;
 
 /** types.lane_keep_assist_state.location (misc/custom_types.yml:1680) */
-export const LaneKeepAssistStateLocation = /*@__PURE__*/ defineEnum('types.lane_keep_assist_state.location', { left: 0x00, right: 0x01 } as const);
+export const LaneKeepAssistStateLocation = /*@__PURE__*/ defineEnum('types.lane_keep_assist_state.location', { left: 0x00, right: 0x01 } as const, [], (v) => (v === 'left' ? 0x00 : v === 'right' ? 0x01 : -1));
 export type LaneKeepAssistStateLocation = keyof typeof LaneKeepAssistStateLocation.values;
 
 /** types.webhook.available (misc/custom_types.yml:2031) */
-export const WebhookAvailable = /*@__PURE__*/ defineEnum('types.webhook.available', { unavailable: 0x00, available: 0x01 } as const);
+export const WebhookAvailable = /*@__PURE__*/ defineEnum('types.webhook.available', { unavailable: 0x00, available: 0x01 } as const, [], (v) => (v === 'unavailable' ? 0x00 : v === 'available' ? 0x01 : -1));
 export type WebhookAvailable = keyof typeof WebhookAvailable.values;
 
 /** types.timer.timer_type (misc/custom_types.yml:1909) */
-export const TimerTimerType = /*@__PURE__*/ defineEnum('types.timer.timer_type', { preferred_start_time: 0x00, preferred_end_time: 0x01, departure_date: 0x02 } as const);
+export const TimerTimerType = /*@__PURE__*/ defineEnum('types.timer.timer_type', { preferred_start_time: 0x00, preferred_end_time: 0x01, departure_date: 0x02 } as const, [], (v) => (v === 'preferred_start_time' ? 0x00 : v === 'preferred_end_time' ? 0x01 : v === 'departure_date' ? 0x02 : -1));
 export type TimerTimerType = keyof typeof TimerTimerType.values;
 
 /** types.charging_restriction.limit (misc/custom_types.yml:748) */
-export const ChargingRestrictionLimit = /*@__PURE__*/ defineEnum('types.charging_restriction.limit', { max: 0x00, reduced: 0x01, min: 0x02 } as const);
+export const ChargingRestrictionLimit = /*@__PURE__*/ defineEnum('types.charging_restriction.limit', { max: 0x00, reduced: 0x01, min: 0x02 } as const, [], (v) => (v === 'max' ? 0x00 : v === 'reduced' ? 0x01 : v === 'min' ? 0x02 : -1));
 export type ChargingRestrictionLimit = keyof typeof ChargingRestrictionLimit.values;
 
 /** types.temperature_extreme.extreme (misc/custom_types.yml:1891) */
-export const TemperatureExtremeExtreme = /*@__PURE__*/ defineEnum('types.temperature_extreme.extreme', { highest: 0x00, lowest: 0x01 } as const);
+export const TemperatureExtremeExtreme = /*@__PURE__*/ defineEnum('types.temperature_extreme.extreme', { highest: 0x00, lowest: 0x01 } as const, [], (v) => (v === 'highest' ? 0x00 : v === 'lowest' ? 0x01 : -1));
 export type TemperatureExtremeExtreme = keyof typeof TemperatureExtremeExtreme.values;
 
 /** types.crash_incident.location (misc/custom_types.yml:840) */
-export const CrashIncidentLocation = /*@__PURE__*/ defineEnum('types.crash_incident.location', { front: 0x00, lateral: 0x01, rear: 0x02 } as const);
+export const CrashIncidentLocation = /*@__PURE__*/ defineEnum('types.crash_incident.location', { front: 0x00, lateral: 0x01, rear: 0x02 } as const, [], (v) => (v === 'front' ? 0x00 : v === 'lateral' ? 0x01 : v === 'rear' ? 0x02 : -1));
 export type CrashIncidentLocation = keyof typeof CrashIncidentLocation.values;
 
 /** types.crash_incident.severity (misc/custom_types.yml:851) */
-export const CrashIncidentSeverity = /*@__PURE__*/ defineEnum('types.crash_incident.severity', { very_high: 0x00, high: 0x01, medium: 0x02, low: 0x03, unknown: 0x04 } as const);
+export const CrashIncidentSeverity = /*@__PURE__*/ defineEnum('types.crash_incident.severity', { very_high: 0x00, high: 0x01, medium: 0x02, low: 0x03, unknown: 0x04 } as const, [], (v) => (v === 'very_high' ? 0x00 : v === 'high' ? 0x01 : v === 'medium' ? 0x02 : v === 'low' ? 0x03 : v === 'unknown' ? 0x04 : -1));
 export type CrashIncidentSeverity = keyof typeof CrashIncidentSeverity.values;
 
 /** types.crash_incident.repairs (misc/custom_types.yml:867) */
-export const CrashIncidentRepairs = /*@__PURE__*/ defineEnum('types.crash_incident.repairs', { unknown: 0x00, needed: 0x01, not_needed: 0x02 } as const);
+export const CrashIncidentRepairs = /*@__PURE__*/ defineEnum('types.crash_incident.repairs', { unknown: 0x00, needed: 0x01, not_needed: 0x02 } as const, [], (v) => (v === 'unknown' ? 0x00 : v === 'needed' ? 0x01 : v === 'not_needed' ? 0x02 : -1));
 export type CrashIncidentRepairs = keyof typeof CrashIncidentRepairs.values;
 
 /** types.dashboard_light.name (misc/custom_types.yml:884) */
-export const DashboardLightName = /*@__PURE__*/ defineEnum('types.dashboard_light.name', { high_beam: 0x00, low_beam: 0x01, hazard_warning: 0x02, brake_failure: 0x03, hatch_open: 0x04, fuel_level: 0x05, engine_coolant_temperature: 0x06, battery_charging_condition: 0x07, engine_oil: 0x08, position_lights: 0x09, front_fog_light: 0x0a, rear_fog_light: 0x0b, park_heating: 0x0c, engine_indicator: 0x0d, service_call: 0x0e, transmission_fluid_temperature: 0x0f, transmission_failure: 0x10, anti_lock_brake_failure: 0x11, worn_brake_linings: 0x12, windscreen_washer_fluid: 0x13, tire_failure: 0x14, engine_oil_level: 0x15, engine_coolant_level: 0x16, steering_failure: 0x17, esc_indication: 0x18, brake_lights: 0x19, adblue_level: 0x1a, fuel_filter_diff_pressure: 0x1b, seat_belt: 0x1c, advanced_braking: 0x1d, acc: 0x1e, trailer_connected: 0x1f, airbag: 0x20, esc_switched_off: 0x21, lane_departure_warning_off: 0x22, air_filter_minder: 0x23, air_suspension_ride_control_fault: 0x24, all_wheel_drive_disabled: 0x25, anti_theft: 0x26, blind_spot_detection: 0x27, charge_system_fault: 0x28, check_fuel_cap: 0x29, check_fuel_fill_inlet: 0x2a, check_fuel_filter: 0x2b, dc_temp_warning: 0x2c, dc_warning_status: 0x2d, diesel_engine_idle_shutdown: 0x2e, diesel_engine_warning: 0x2f, diesel_exhaust_fluid_system_fault: 0x30, diesel_exhaust_over_temp: 0x31, diesel_exhaust_fluid_quality: 0x32, diesel_filter_regeneration: 0x33, diesel_particulate_filter: 0x34, diesel_pre_heat: 0x35, electric_trailer_brake_connection: 0x36, ev_battery_cell_max_volt_warning: 0x37, ev_battery_cell_min_volt_warning: 0x38, ev_battery_charge_energy_storage_warning: 0x39, ev_battery_high_level_warning: 0x3a, ev_battery_high_temperature_warning: 0x3b, ev_battery_insulation_resist_warning: 0x3c, ev_battery_jump_level_warning: 0x3d, ev_battery_low_level_warning: 0x3e, ev_battery_max_volt_veh_energy_warning: 0x3f, ev_battery_min_volt_veh_energy_warning: 0x40, ev_battery_over_charge_warning: 0x41, ev_battery_poor_cell_warning: 0x42, ev_battery_temp_diff_warning: 0x43, forward_collision_warning: 0x44, fuel_door_open: 0x45, hill_descent_control_fault: 0x46, hill_start_assist_warning: 0x47, hv_interlocking_status_warning: 0x48, lighting_system_failure: 0x49, malfunction_indicator: 0x4a, motor_controller_temp_warning: 0x4b, park_aid_malfunction: 0x4c, passive_entry_passive_start: 0x4d, powertrain_malfunction: 0x4e, restraints_indicator_warning: 0x4f, start_stop_engine_warning: 0x50, traction_control_disabled: 0x51, traction_control_active: 0x52, traction_motor_temp_warning: 0x53, tire_pressure_monitor_system_warning: 0x54, water_in_fuel: 0x55, tire_warning_front_right: 0x56, tire_warning_front_left: 0x57, tire_warning_rear_right: 0x58, tire_warning_rear_left: 0x59, tire_warning_system_error: 0x5a, battery_low_warning: 0x5b, brake_fluid_warning: 0x5c, active_hood_fault: 0x5d, active_spoiler_fault: 0x5e, adjust_tire_pressure: 0x5f, steering_lock_alert: 0x60, anti_pollution_failure_engine_start_impossible: 0x61, anti_pollution_system_failure: 0x62, anti_reverse_system_failing: 0x63, auto_parking_brake: 0x64, automatic_braking_deactive: 0x65, automatic_braking_system_fault: 0x66, automatic_lights_settings_failure: 0x67, keyfob_battery_alarm: 0x68, trunk_open: 0x69, check_reversing_lamp: 0x6a, crossing_line_system_alert_failure: 0x6b, dipped_beam_headlamps_front_left_failure: 0x6c, dipped_beam_headlamps_front_right_failure: 0x6d, directional_headlamps_failure: 0x6e, directional_light_failure: 0x6f, dsg_failing: 0x70, electric_mode_not_available: 0x71, electronic_lock_failure: 0x72, engine_control_system_failure: 0x73, engine_oil_pressure_alert: 0x74, esp_failure: 0x75, excessive_oil_temperature: 0x76, tire_front_left_flat: 0x77, tire_front_right_flat: 0x78, tire_rear_left_flat: 0x79, tire_rear_right_flat: 0x7a, fog_light_front_left_failure: 0x7b, fog_light_front_right_failure: 0x7c, fog_light_rear_left_failure: 0x7d, fog_light_rear_right_failure: 0x7e, fog_light_front_fault: 0x7f, door_front_left_open: 0x80, door_front_left_open_high_speed: 0x81, tire_front_left_not_monitored: 0x82, door_front_right_open: 0x83, door_front_right_open_high_speed: 0x84, tire_front_right_not_monitored: 0x85, headlights_left_failure: 0x86, headlights_right_failure: 0x87, hybrid_system_fault: 0x88, hybrid_system_fault_repaired_vehicle: 0x89, hydraulic_pressure_or_brake_fluid_insufficient: 0x8a, lane_departure_fault: 0x8b, limited_visibility_aids_camera: 0x8c, tire_pressure_low: 0x8d, maintenance_date_exceeded: 0x8e, maintenance_odometer_exceeded: 0x8f, other_failing_system: 0x90, parking_brake_control_failing: 0x91, parking_space_measuring_system_failure: 0x92, place_gear_to_parking: 0x93, power_steering_assistance_failure: 0x94, power_steering_failure: 0x95, preheating_deactivated_battery_too_low: 0x96, preheating_deactivated_fuel_level_too_low: 0x97, preheating_deactivated_battery_set_the_clock: 0x98, fog_light_rear_fault: 0x99, door_rear_left_open: 0x9a, door_rear_left_open_high_speed: 0x9b, tire_rear_left_not_monitored: 0x9c, door_rear_right_open: 0x9d, door_rear_right_open_high_speed: 0x9e, tire_rear_right_not_monitored: 0x9f, screen_rear_open: 0xa0, retractable_roof_mechanism_fault: 0xa1, reverse_light_left_failure: 0xa2, reverse_light_right_failure: 0xa3, risk_of_ice: 0xa4, roof_operation_impossible_apply_parking_break: 0xa5, roof_operation_impossible_apply_start_engine: 0xa6, roof_operation_impossible_temperature_too_high: 0xa7, seatbelt_passenger_front_right_unbuckled: 0xa8, seatbelt_passenger_rear_left_unbuckled: 0xa9, seatbelt_passenger_rear_center_unbuckled: 0xaa, seatbelt_passenger_rear_right_unbuckled: 0xab, battery_secondary_low: 0xac, shock_sensor_failing: 0xad, side_lights_front_left_failure: 0xae, side_lights_front_right_failure: 0xaf, side_lights_rear_left_failure: 0xb0, side_lights_rear_right_failure: 0xb1, spare_wheel_fitter_driving_aids_deactivated: 0xb2, speed_control_failure: 0xb3, stop_light_left_failure: 0xb4, stop_light_right_failure: 0xb5, suspension_failure: 0xb6, suspension_failure_reduce_speed: 0xb7, suspension_fault_limited_to_90kmh: 0xb8, tire_pressure_sensor_failure: 0xb9, trunk_open_high_speed: 0xba, trunk_window_open: 0xbb, turn_signal_front_left_failure: 0xbc, turn_signal_front_right_failure: 0xbd, turn_signal_rear_left_failure: 0xbe, turn_signal_rear_right_failure: 0xbf, tire_under_inflation: 0xc0, wheel_pressure_fault: 0xc1, oil_change_warning: 0xc2, inspection_warning: 0xc3, diesel_oil_filter_water_presence: 0xc4, engine_drag_torque_control_failure: 0xc5, high_beam_left_failure: 0xc6, high_beam_right_failure: 0xc7, daytime_running_light_left_failure: 0xc8, daytime_running_light_right_failure: 0xc9, side_mark_lights_failure: 0xca, licence_plate_light_failure: 0xcb } as const);
+export const DashboardLightName = /*@__PURE__*/ defineEnum('types.dashboard_light.name', { high_beam: 0x00, low_beam: 0x01, hazard_warning: 0x02, brake_failure: 0x03, hatch_open: 0x04, fuel_level: 0x05, engine_coolant_temperature: 0x06, battery_charging_condition: 0x07, engine_oil: 0x08, position_lights: 0x09, front_fog_light: 0x0a, rear_fog_light: 0x0b, park_heating: 0x0c, engine_indicator: 0x0d, service_call: 0x0e, transmission_fluid_temperature: 0x0f, transmission_failure: 0x10, anti_lock_brake_failure: 0x11, worn_brake_linings: 0x12, windscreen_washer_fluid: 0x13, tire_failure: 0x14, engine_oil_level: 0x15, engine_coolant_level: 0x16, steering_failure: 0x17, esc_indication: 0x18, brake_lights: 0x19, adblue_level: 0x1a, fuel_filter_diff_pressure: 0x1b, seat_belt: 0x1c, advanced_braking: 0x1d, acc: 0x1e, trailer_connected: 0x1f, airbag: 0x20, esc_switched_off: 0x21, lane_departure_warning_off: 0x22, air_filter_minder: 0x23, air_suspension_ride_control_fault: 0x24, all_wheel_drive_disabled: 0x25, anti_theft: 0x26, blind_spot_detection: 0x27, charge_system_fault: 0x28, check_fuel_cap: 0x29, check_fuel_fill_inlet: 0x2a, check_fuel_filter: 0x2b, dc_temp_warning: 0x2c, dc_warning_status: 0x2d, diesel_engine_idle_shutdown: 0x2e, diesel_engine_warning: 0x2f, diesel_exhaust_fluid_system_fault: 0x30, diesel_exhaust_over_temp: 0x31, diesel_exhaust_fluid_quality: 0x32, diesel_filter_regeneration: 0x33, diesel_particulate_filter: 0x34, diesel_pre_heat: 0x35, electric_trailer_brake_connection: 0x36, ev_battery_cell_max_volt_warning: 0x37, ev_battery_cell_min_volt_warning: 0x38, ev_battery_charge_energy_storage_warning: 0x39, ev_battery_high_level_warning: 0x3a, ev_battery_high_temperature_warning: 0x3b, ev_battery_insulation_resist_warning: 0x3c, ev_battery_jump_level_warning: 0x3d, ev_battery_low_level_warning: 0x3e, ev_battery_max_volt_veh_energy_warning: 0x3f, ev_battery_min_volt_veh_energy_warning: 0x40, ev_battery_over_charge_warning: 0x41, ev_battery_poor_cell_warning: 0x42, ev_battery_temp_diff_warning: 0x43, forward_collision_warning: 0x44, fuel_door_open: 0x45, hill_descent_control_fault: 0x46, hill_start_assist_warning: 0x47, hv_interlocking_status_warning: 0x48, lighting_system_failure: 0x49, malfunction_indicator: 0x4a, motor_controller_temp_warning: 0x4b, park_aid_malfunction: 0x4c, passive_entry_passive_start: 0x4d, powertrain_malfunction: 0x4e, restraints_indicator_warning: 0x4f, start_stop_engine_warning: 0x50, traction_control_disabled: 0x51, traction_control_active: 0x52, traction_motor_temp_warning: 0x53, tire_pressure_monitor_system_warning: 0x54, water_in_fuel: 0x55, tire_warning_front_right: 0x56, tire_warning_front_left: 0x57, tire_warning_rear_right: 0x58, tire_warning_rear_left: 0x59, tire_warning_system_error: 0x5a, battery_low_warning: 0x5b, brake_fluid_warning: 0x5c, active_hood_fault: 0x5d, active_spoiler_fault: 0x5e, adjust_tire_pressure: 0x5f, steering_lock_alert: 0x60, anti_pollution_failure_engine_start_impossible: 0x61, anti_pollution_system_failure: 0x62, anti_reverse_system_failing: 0x63, auto_parking_brake: 0x64, automatic_braking_deactive: 0x65, automatic_braking_system_fault: 0x66, automatic_lights_settings_failure: 0x67, keyfob_battery_alarm: 0x68, trunk_open: 0x69, check_reversing_lamp: 0x6a, crossing_line_system_alert_failure: 0x6b, dipped_beam_headlamps_front_left_failure: 0x6c, dipped_beam_headlamps_front_right_failure: 0x6d, directional_headlamps_failure: 0x6e, directional_light_failure: 0x6f, dsg_failing: 0x70, electric_mode_not_available: 0x71, electronic_lock_failure: 0x72, engine_control_system_failure: 0x73, engine_oil_pressure_alert: 0x74, esp_failure: 0x75, excessive_oil_temperature: 0x76, tire_front_left_flat: 0x77, tire_front_right_flat: 0x78, tire_rear_left_flat: 0x79, tire_rear_right_flat: 0x7a, fog_light_front_left_failure: 0x7b, fog_light_front_right_failure: 0x7c, fog_light_rear_left_failure: 0x7d, fog_light_rear_right_failure: 0x7e, fog_light_front_fault: 0x7f, door_front_left_open: 0x80, door_front_left_open_high_speed: 0x81, tire_front_left_not_monitored: 0x82, door_front_right_open: 0x83, door_front_right_open_high_speed: 0x84, tire_front_right_not_monitored: 0x85, headlights_left_failure: 0x86, headlights_right_failure: 0x87, hybrid_system_fault: 0x88, hybrid_system_fault_repaired_vehicle: 0x89, hydraulic_pressure_or_brake_fluid_insufficient: 0x8a, lane_departure_fault: 0x8b, limited_visibility_aids_camera: 0x8c, tire_pressure_low: 0x8d, maintenance_date_exceeded: 0x8e, maintenance_odometer_exceeded: 0x8f, other_failing_system: 0x90, parking_brake_control_failing: 0x91, parking_space_measuring_system_failure: 0x92, place_gear_to_parking: 0x93, power_steering_assistance_failure: 0x94, power_steering_failure: 0x95, preheating_deactivated_battery_too_low: 0x96, preheating_deactivated_fuel_level_too_low: 0x97, preheating_deactivated_battery_set_the_clock: 0x98, fog_light_rear_fault: 0x99, door_rear_left_open: 0x9a, door_rear_left_open_high_speed: 0x9b, tire_rear_left_not_monitored: 0x9c, door_rear_right_open: 0x9d, door_rear_right_open_high_speed: 0x9e, tire_rear_right_not_monitored: 0x9f, screen_rear_open: 0xa0, retractable_roof_mechanism_fault: 0xa1, reverse_light_left_failure: 0xa2, reverse_light_right_failure: 0xa3, risk_of_ice: 0xa4, roof_operation_impossible_apply_parking_break: 0xa5, roof_operation_impossible_apply_start_engine: 0xa6, roof_operation_impossible_temperature_too_high: 0xa7, seatbelt_passenger_front_right_unbuckled: 0xa8, seatbelt_passenger_rear_left_unbuckled: 0xa9, seatbelt_passenger_rear_center_unbuckled: 0xaa, seatbelt_passenger_rear_right_unbuckled: 0xab, battery_secondary_low: 0xac, shock_sensor_failing: 0xad, side_lights_front_left_failure: 0xae, side_lights_front_right_failure: 0xaf, side_lights_rear_left_failure: 0xb0, side_lights_rear_right_failure: 0xb1, spare_wheel_fitter_driving_aids_deactivated: 0xb2, speed_control_failure: 0xb3, stop_light_left_failure: 0xb4, stop_light_right_failure: 0xb5, suspension_failure: 0xb6, suspension_failure_reduce_speed: 0xb7, suspension_fault_limited_to_90kmh: 0xb8, tire_pressure_sensor_failure: 0xb9, trunk_open_high_speed: 0xba, trunk_window_open: 0xbb, turn_signal_front_left_failure: 0xbc, turn_signal_front_right_failure: 0xbd, turn_signal_rear_left_failure: 0xbe, turn_signal_rear_right_failure: 0xbf, tire_under_inflation: 0xc0, wheel_pressure_fault: 0xc1, oil_change_warning: 0xc2, inspection_warning: 0xc3, diesel_oil_filter_water_presence: 0xc4, engine_drag_torque_control_failure: 0xc5, high_beam_left_failure: 0xc6, high_beam_right_failure: 0xc7, daytime_running_light_left_failure: 0xc8, daytime_running_light_right_failure: 0xc9, side_mark_lights_failure: 0xca, licence_plate_light_failure: 0xcb } as const, [], (v) => (v === 'high_beam' ? 0x00 : v === 'low_beam' ? 0x01 : v === 'hazard_warning' ? 0x02 : v === 'brake_failure' ? 0x03 : v === 'hatch_open' ? 0x04 : v === 'fuel_level' ? 0x05 : v === 'engine_coolant_temperature' ? 0x06 : v === 'battery_charging_condition' ? 0x07 : v === 'engine_oil' ? 0x08 : v === 'position_lights' ? 0x09 : v === 'front_fog_light' ? 0x0a : v === 'rear_fog_light' ? 0x0b : v === 'park_heating' ? 0x0c : v === 'engine_indicator' ? 0x0d : v === 'service_call' ? 0x0e : v === 'transmission_fluid_temperature' ? 0x0f : v === 'transmission_failure' ? 0x10 : v === 'anti_lock_brake_failure' ? 0x11 : v === 'worn_brake_linings' ? 0x12 : v === 'windscreen_washer_fluid' ? 0x13 : v === 'tire_failure' ? 0x14 : v === 'engine_oil_level' ? 0x15 : v === 'engine_coolant_level' ? 0x16 : v === 'steering_failure' ? 0x17 : v === 'esc_indication' ? 0x18 : v === 'brake_lights' ? 0x19 : v === 'adblue_level' ? 0x1a : v === 'fuel_filter_diff_pressure' ? 0x1b : v === 'seat_belt' ? 0x1c : v === 'advanced_braking' ? 0x1d : v === 'acc' ? 0x1e : v === 'trailer_connected' ? 0x1f : v === 'airbag' ? 0x20 : v === 'esc_switched_off' ? 0x21 : v === 'lane_departure_warning_off' ? 0x22 : v === 'air_filter_minder' ? 0x23 : v === 'air_suspension_ride_control_fault' ? 0x24 : v === 'all_wheel_drive_disabled' ? 0x25 : v === 'anti_theft' ? 0x26 : v === 'blind_spot_detection' ? 0x27 : v === 'charge_system_fault' ? 0x28 : v === 'check_fuel_cap' ? 0x29 : v === 'check_fuel_fill_inlet' ? 0x2a : v === 'check_fuel_filter' ? 0x2b : v === 'dc_temp_warning' ? 0x2c : v === 'dc_warning_status' ? 0x2d : v === 'diesel_engine_idle_shutdown' ? 0x2e : v === 'diesel_engine_warning' ? 0x2f : v === 'diesel_exhaust_fluid_system_fault' ? 0x30 : v === 'diesel_exhaust_over_temp' ? 0x31 : v === 'diesel_exhaust_fluid_quality' ? 0x32 : v === 'diesel_filter_regeneration' ? 0x33 : v === 'diesel_particulate_filter' ? 0x34 : v === 'diesel_pre_heat' ? 0x35 : v === 'electric_trailer_brake_connection' ? 0x36 : v === 'ev_battery_cell_max_volt_warning' ? 0x37 : v === 'ev_battery_cell_min_volt_warning' ? 0x38 : v === 'ev_battery_charge_energy_storage_warning' ? 0x39 : v === 'ev_battery_high_level_warning' ? 0x3a : v === 'ev_battery_high_temperature_warning' ? 0x3b : v === 'ev_battery_insulation_resist_warning' ? 0x3c : v === 'ev_battery_jump_level_warning' ? 0x3d : v === 'ev_battery_low_level_warning' ? 0x3e : v === 'ev_battery_max_volt_veh_energy_warning' ? 0x3f : v === 'ev_battery_min_volt_veh_energy_warning' ? 0x40 : v === 'ev_battery_over_charge_warning' ? 0x41 : v === 'ev_battery_poor_cell_warning' ? 0x42 : v === 'ev_battery_temp_diff_warning' ? 0x43 : v === 'forward_collision_warning' ? 0x44 : v === 'fuel_door_open' ? 0x45 : v === 'hill_descent_control_fault' ? 0x46 : v === 'hill_start_assist_warning' ? 0x47 : v === 'hv_interlocking_status_warning' ? 0x48 : v === 'lighting_system_failure' ? 0x49 : v === 'malfunction_indicator' ? 0x4a : v === 'motor_controller_temp_warning' ? 0x4b : v === 'park_aid_malfunction' ? 0x4c : v === 'passive_entry_passive_start' ? 0x4d : v === 'powertrain_malfunction' ? 0x4e : v === 'restraints_indicator_warning' ? 0x4f : v === 'start_stop_engine_warning' ? 0x50 : v === 'traction_control_disabled' ? 0x51 : v === 'traction_control_active' ? 0x52 : v === 'traction_motor_temp_warning' ? 0x53 : v === 'tire_pressure_monitor_system_warning' ? 0x54 : v === 'water_in_fuel' ? 0x55 : v === 'tire_warning_front_right' ? 0x56 : v === 'tire_warning_front_left' ? 0x57 : v === 'tire_warning_rear_right' ? 0x58 : v === 'tire_warning_rear_left' ? 0x59 : v === 'tire_warning_system_error' ? 0x5a : v === 'battery_low_warning' ? 0x5b : v === 'brake_fluid_warning' ? 0x5c : v === 'active_hood_fault' ? 0x5d : v === 'active_spoiler_fault' ? 0x5e : v === 'adjust_tire_pressure' ? 0x5f : v === 'steering_lock_alert' ? 0x60 : v === 'anti_pollution_failure_engine_start_impossible' ? 0x61 : v === 'anti_pollution_system_failure' ? 0x62 : v === 'anti_reverse_system_failing' ? 0x63 : v === 'auto_parking_brake' ? 0x64 : v === 'automatic_braking_deactive' ? 0x65 : v === 'automatic_braking_system_fault' ? 0x66 : v === 'automatic_lights_settings_failure' ? 0x67 : v === 'keyfob_battery_alarm' ? 0x68 : v === 'trunk_open' ? 0x69 : v === 'check_reversing_lamp' ? 0x6a : v === 'crossing_line_system_alert_failure' ? 0x6b : v === 'dipped_beam_headlamps_front_left_failure' ? 0x6c : v === 'dipped_beam_headlamps_front_right_failure' ? 0x6d : v === 'directional_headlamps_failure' ? 0x6e : v === 'directional_light_failure' ? 0x6f : v === 'dsg_failing' ? 0x70 : v === 'electric_mode_not_available' ? 0x71 : v === 'electronic_lock_failure' ? 0x72 : v === 'engine_control_system_failure' ? 0x73 : v === 'engine_oil_pressure_alert' ? 0x74 : v === 'esp_failure' ? 0x75 : v === 'excessive_oil_temperature' ? 0x76 : v === 'tire_front_left_flat' ? 0x77 : v === 'tire_front_right_flat' ? 0x78 : v === 'tire_rear_left_flat' ? 0x79 : v === 'tire_rear_right_flat' ? 0x7a : v === 'fog_light_front_left_failure' ? 0x7b : v === 'fog_light_front_right_failure' ? 0x7c : v === 'fog_light_rear_left_failure' ? 0x7d : v === 'fog_light_rear_right_failure' ? 0x7e : v === 'fog_light_front_fault' ? 0x7f : v === 'door_front_left_open' ? 0x80 : v === 'door_front_left_open_high_speed' ? 0x81 : v === 'tire_front_left_not_monitored' ? 0x82 : v === 'door_front_right_open' ? 0x83 : v === 'door_front_right_open_high_speed' ? 0x84 : v === 'tire_front_right_not_monitored' ? 0x85 : v === 'headlights_left_failure' ? 0x86 : v === 'headlights_right_failure' ? 0x87 : v === 'hybrid_system_fault' ? 0x88 : v === 'hybrid_system_fault_repaired_vehicle' ? 0x89 : v === 'hydraulic_pressure_or_brake_fluid_insufficient' ? 0x8a : v === 'lane_departure_fault' ? 0x8b : v === 'limited_visibility_aids_camera' ? 0x8c : v === 'tire_pressure_low' ? 0x8d : v === 'maintenance_date_exceeded' ? 0x8e : v === 'maintenance_odometer_exceeded' ? 0x8f : v === 'other_failing_system' ? 0x90 : v === 'parking_brake_control_failing' ? 0x91 : v === 'parking_space_measuring_system_failure' ? 0x92 : v === 'place_gear_to_parking' ? 0x93 : v === 'power_steering_assistance_failure' ? 0x94 : v === 'power_steering_failure' ? 0x95 : v === 'preheating_deactivated_battery_too_low' ? 0x96 : v === 'preheating_deactivated_fuel_level_too_low' ? 0x97 : v === 'preheating_deactivated_battery_set_the_clock' ? 0x98 : v === 'fog_light_rear_fault' ? 0x99 : v === 'door_rear_left_open' ? 0x9a : v === 'door_rear_left_open_high_speed' ? 0x9b : v === 'tire_rear_left_not_monitored' ? 0x9c : v === 'door_rear_right_open' ? 0x9d : v === 'door_rear_right_open_high_speed' ? 0x9e : v === 'tire_rear_right_not_monitored' ? 0x9f : v === 'screen_rear_open' ? 0xa0 : v === 'retractable_roof_mechanism_fault' ? 0xa1 : v === 'reverse_light_left_failure' ? 0xa2 : v === 'reverse_light_right_failure' ? 0xa3 : v === 'risk_of_ice' ? 0xa4 : v === 'roof_operation_impossible_apply_parking_break' ? 0xa5 : v === 'roof_operation_impossible_apply_start_engine' ? 0xa6 : v === 'roof_operation_impossible_temperature_too_high' ? 0xa7 : v === 'seatbelt_passenger_front_right_unbuckled' ? 0xa8 : v === 'seatbelt_passenger_rear_left_unbuckled' ? 0xa9 : v === 'seatbelt_passenger_rear_center_unbuckled' ? 0xaa : v === 'seatbelt_passenger_rear_right_unbuckled' ? 0xab : v === 'battery_secondary_low' ? 0xac : v === 'shock_sensor_failing' ? 0xad : v === 'side_lights_front_left_failure' ? 0xae : v === 'side_lights_front_right_failure' ? 0xaf : v === 'side_lights_rear_left_failure' ? 0xb0 : v === 'side_lights_rear_right_failure' ? 0xb1 : v === 'spare_wheel_fitter_driving_aids_deactivated' ? 0xb2 : v === 'speed_control_failure' ? 0xb3 : v === 'stop_light_left_failure' ? 0xb4 : v === 'stop_light_right_failure' ? 0xb5 : v === 'suspension_failure' ? 0xb6 : v === 'suspension_failure_reduce_speed' ? 0xb7 : v === 'suspension_fault_limited_to_90kmh' ? 0xb8 : v === 'tire_pressure_sensor_failure' ? 0xb9 : v === 'trunk_open_high_speed' ? 0xba : v === 'trunk_window_open' ? 0xbb : v === 'turn_signal_front_left_failure' ? 0xbc : v === 'turn_signal_front_right_failure' ? 0xbd : v === 'turn_signal_rear_left_failure' ? 0xbe : v === 'turn_signal_rear_right_failure' ? 0xbf : v === 'tire_under_inflation' ? 0xc0 : v === 'wheel_pressure_fault' ? 0xc1 : v === 'oil_change_warning' ? 0xc2 : v === 'inspection_warning' ? 0xc3 : v === 'diesel_oil_filter_water_presence' ? 0xc4 : v === 'engine_drag_torque_control_failure' ? 0xc5 : v === 'high_beam_left_failure' ? 0xc6 : v === 'high_beam_right_failure' ? 0xc7 : v === 'daytime_running_light_left_failure' ? 0xc8 : v === 'daytime_running_light_right_failure' ? 0xc9 : v === 'side_mark_lights_failure' ? 0xca : v === 'licence_plate_light_failure' ? 0xcb : -1));
 export type DashboardLightName = keyof typeof DashboardLightName.values;
 
 /** types.trouble_code.system (misc/custom_types.yml:2009) */
-export const TroubleCodeSystem = /*@__PURE__*/ defineEnum('types.trouble_code.system', { unknown: 0x00, body: 0x01, chassis: 0x02, powertrain: 0x03, network: 0x04 } as const);
+export const TroubleCodeSystem = /*@__PURE__*/ defineEnum('types.trouble_code.system', { unknown: 0x00, body: 0x01, chassis: 0x02, powertrain: 0x03, network: 0x04 } as const, [], (v) => (v === 'unknown' ? 0x00 : v === 'body' ? 0x01 : v === 'chassis' ? 0x02 : v === 'powertrain' ? 0x03 : v === 'network' ? 0x04 : -1));
 export type TroubleCodeSystem = keyof typeof TroubleCodeSystem.values;
 
 /** types.tire_pressure_status.status (misc/custom_types.yml:1946) */
-export const TirePressureStatusStatus = /*@__PURE__*/ defineEnum('types.tire_pressure_status.status', { normal: 0x00, low: 0x01, alert: 0x02, soft: 0x03, deflation: 0x04 } as const);
+export const TirePressureStatusStatus = /*@__PURE__*/ defineEnum('types.tire_pressure_status.status', { normal: 0x00, low: 0x01, alert: 0x02, soft: 0x03, deflation: 0x04 } as const, [], (v) => (v === 'normal' ? 0x00 : v === 'low' ? 0x01 : v === 'alert' ? 0x02 : v === 'soft' ? 0x03 : v === 'deflation' ? 0x04 : -1));
 export type TirePressureStatusStatus = keyof typeof TirePressureStatusStatus.values;
 
 /** types.diesel_exhaust_filter_status.status (misc/custom_types.yml:1354) */
-export const DieselExhaustFilterStatusStatus = /*@__PURE__*/ defineEnum('types.diesel_exhaust_filter_status.status', { unknown: 0x00, normal_operation: 0x01, overloaded: 0x02, at_limit: 0x03, over_limit: 0x04 } as const);
+export const DieselExhaustFilterStatusStatus = /*@__PURE__*/ defineEnum('types.diesel_exhaust_filter_status.status', { unknown: 0x00, normal_operation: 0x01, overloaded: 0x02, at_limit: 0x03, over_limit: 0x04 } as const, [], (v) => (v === 'unknown' ? 0x00 : v === 'normal_operation' ? 0x01 : v === 'overloaded' ? 0x02 : v === 'at_limit' ? 0x03 : v === 'over_limit' ? 0x04 : -1));
 export type DieselExhaustFilterStatusStatus = keyof typeof DieselExhaustFilterStatusStatus.values;
 
 /** types.diesel_exhaust_filter_status.component (misc/custom_types.yml:1369) */
-export const DieselExhaustFilterStatusComponent = /*@__PURE__*/ defineEnum('types.diesel_exhaust_filter_status.component', { unknown: 0x00, exhaust_filter: 0x01, diesel_particulate_filter: 0x02, overboost_code_regulator: 0x03, off_board_regeneration: 0x04 } as const);
+export const DieselExhaustFilterStatusComponent = /*@__PURE__*/ defineEnum('types.diesel_exhaust_filter_status.component', { unknown: 0x00, exhaust_filter: 0x01, diesel_particulate_filter: 0x02, overboost_code_regulator: 0x03, off_board_regeneration: 0x04 } as const, [], (v) => (v === 'unknown' ? 0x00 : v === 'exhaust_filter' ? 0x01 : v === 'diesel_particulate_filter' ? 0x02 : v === 'overboost_code_regulator' ? 0x03 : v === 'off_board_regeneration' ? 0x04 : -1));
 export type DieselExhaustFilterStatusComponent = keyof typeof DieselExhaustFilterStatusComponent.values;
 
 /** types.diesel_exhaust_filter_status.cleaning (misc/custom_types.yml:1384) */
-export const DieselExhaustFilterStatusCleaning = /*@__PURE__*/ defineEnum('types.diesel_exhaust_filter_status.cleaning', { unknown: 0x00, in_progress: 0x01, complete: 0x02, interrupted: 0x03 } as const);
+export const DieselExhaustFilterStatusCleaning = /*@__PURE__*/ defineEnum('types.diesel_exhaust_filter_status.cleaning', { unknown: 0x00, in_progress: 0x01, complete: 0x02, interrupted: 0x03 } as const, [], (v) => (v === 'unknown' ? 0x00 : v === 'in_progress' ? 0x01 : v === 'complete' ? 0x02 : v === 'interrupted' ? 0x03 : -1));
 export type DieselExhaustFilterStatusCleaning = keyof typeof DieselExhaustFilterStatusCleaning.values;
 
 /** types.door_position.location (misc/custom_types.yml:1417) */
-export const DoorPositionLocation = /*@__PURE__*/ defineEnum('types.door_position.location', { front_left: 0x00, front_right: 0x01, rear_right: 0x02, rear_left: 0x03, all: 0x05 } as const);
+export const DoorPositionLocation = /*@__PURE__*/ defineEnum('types.door_position.location', { front_left: 0x00, front_right: 0x01, rear_right: 0x02, rear_left: 0x03, all: 0x05 } as const, [], (v) => (v === 'front_left' ? 0x00 : v === 'front_right' ? 0x01 : v === 'rear_right' ? 0x02 : v === 'rear_left' ? 0x03 : v === 'all' ? 0x05 : -1));
 export type DoorPositionLocation = keyof typeof DoorPositionLocation.values;
 
 /** types.price_tariff.pricing_type (misc/custom_types.yml:1760) */
-export const PriceTariffPricingType = /*@__PURE__*/ defineEnum('types.price_tariff.pricing_type', { starting_fee: 0x00, per_minute: 0x01, per_kwh: 0x02 } as const);
+export const PriceTariffPricingType = /*@__PURE__*/ defineEnum('types.price_tariff.pricing_type', { starting_fee: 0x00, per_minute: 0x01, per_kwh: 0x02 } as const, [], (v) => (v === 'starting_fee' ? 0x00 : v === 'per_minute' ? 0x01 : v === 'per_kwh' ? 0x02 : -1));
 export type PriceTariffPricingType = keyof typeof PriceTariffPricingType.values;
 
 /** types.condition_based_service.due_status (misc/custom_types.yml:797) */
-export const ConditionBasedServiceDueStatus = /*@__PURE__*/ defineEnum('types.condition_based_service.due_status', { ok: 0x00, pending: 0x01, overdue: 0x02 } as const);
+export const ConditionBasedServiceDueStatus = /*@__PURE__*/ defineEnum('types.condition_based_service.due_status', { ok: 0x00, pending: 0x01, overdue: 0x02 } as const, [], (v) => (v === 'ok' ? 0x00 : v === 'pending' ? 0x01 : v === 'overdue' ? 0x02 : -1));
 export type ConditionBasedServiceDueStatus = keyof typeof ConditionBasedServiceDueStatus.values;
 
 /** types.service_warning.due (misc/custom_types.yml:1846) */
-export const ServiceWarningDue = /*@__PURE__*/ defineEnum('types.service_warning.due', { no_service_required: 0x00, almost: 0x01, due: 0x02, overdue: 0x03 } as const);
+export const ServiceWarningDue = /*@__PURE__*/ defineEnum('types.service_warning.due', { no_service_required: 0x00, almost: 0x01, due: 0x02, overdue: 0x03 } as const, [], (v) => (v === 'no_service_required' ? 0x00 : v === 'almost' ? 0x01 : v === 'due' ? 0x02 : v === 'overdue' ? 0x03 : -1));
 export type ServiceWarningDue = keyof typeof ServiceWarningDue.values;
 
 /** types.service_warning.reason (misc/custom_types.yml:1859) */
-export const ServiceWarningReason = /*@__PURE__*/ defineEnum('types.service_warning.reason', { unknown: 0x00, regular_maintenance: 0x01, engine_hours: 0x02, distance_driven: 0x03 } as const);
+export const ServiceWarningReason = /*@__PURE__*/ defineEnum('types.service_warning.reason', { unknown: 0x00, regular_maintenance: 0x01, engine_hours: 0x02, distance_driven: 0x03 } as const, [], (v) => (v === 'unknown' ? 0x00 : v === 'regular_maintenance' ? 0x01 : v === 'engine_hours' ? 0x02 : v === 'distance_driven' ? 0x03 : -1));
 export type ServiceWarningReason = keyof typeof ServiceWarningReason.values;
 
 /** types.acceleration.direction (misc/custom_types.yml:488) */
-export const AccelerationDirection = /*@__PURE__*/ defineEnum('types.acceleration.direction', { longitudinal: 0x00, lateral: 0x01, front_lateral: 0x02, rear_lateral: 0x03 } as const);
+export const AccelerationDirection = /*@__PURE__*/ defineEnum('types.acceleration.direction', { longitudinal: 0x00, lateral: 0x01, front_lateral: 0x02, rear_lateral: 0x03 } as const, [], (v) => (v === 'longitudinal' ? 0x00 : v === 'lateral' ? 0x01 : v === 'front_lateral' ? 0x02 : v === 'rear_lateral' ? 0x03 : -1));
 export type AccelerationDirection = keyof typeof AccelerationDirection.values;
 
 /** types.seatbelt_state.fastened_state (misc/custom_types.yml:1830) */
-export const SeatbeltStateFastenedState = /*@__PURE__*/ defineEnum('types.seatbelt_state.fastened_state', { not_fastened: 0x00, fastened: 0x01 } as const);
+export const SeatbeltStateFastenedState = /*@__PURE__*/ defineEnum('types.seatbelt_state.fastened_state', { not_fastened: 0x00, fastened: 0x01 } as const, [], (v) => (v === 'not_fastened' ? 0x00 : v === 'fastened' ? 0x01 : -1));
 export type SeatbeltStateFastenedState = keyof typeof SeatbeltStateFastenedState.values;
 
 /** types.driver_working_state.working_state (misc/custom_types.yml:1506) */
-export const DriverWorkingStateWorkingState = /*@__PURE__*/ defineEnum('types.driver_working_state.working_state', { resting: 0x00, driver_available: 0x01, working: 0x02, driving: 0x03 } as const);
+export const DriverWorkingStateWorkingState = /*@__PURE__*/ defineEnum('types.driver_working_state.working_state', { resting: 0x00, driver_available: 0x01, working: 0x02, driving: 0x03 } as const, [], (v) => (v === 'resting' ? 0x00 : v === 'driver_available' ? 0x01 : v === 'working' ? 0x02 : v === 'driving' ? 0x03 : -1));
 export type DriverWorkingStateWorkingState = keyof typeof DriverWorkingStateWorkingState.values;
 
 /** types.driver_time_state.time_state (misc/custom_types.yml:1465) */
-export const DriverTimeStateTimeState = /*@__PURE__*/ defineEnum('types.driver_time_state.time_state', { normal: 0x00, fifteen_min_before_four: 0x01, four_reached: 0x02, fifteen_min_before_nine: 0x03, nine_reached: 0x04, fifteen_min_before_sixteen: 0x05, sixteen_reached: 0x06 } as const);
+export const DriverTimeStateTimeState = /*@__PURE__*/ defineEnum('types.driver_time_state.time_state', { normal: 0x00, fifteen_min_before_four: 0x01, four_reached: 0x02, fifteen_min_before_nine: 0x03, nine_reached: 0x04, fifteen_min_before_sixteen: 0x05, sixteen_reached: 0x06 } as const, [], (v) => (v === 'normal' ? 0x00 : v === 'fifteen_min_before_four' ? 0x01 : v === 'four_reached' ? 0x02 : v === 'fifteen_min_before_nine' ? 0x03 : v === 'nine_reached' ? 0x04 : v === 'fifteen_min_before_sixteen' ? 0x05 : v === 'sixteen_reached' ? 0x06 : -1));
 export type DriverTimeStateTimeState = keyof typeof DriverTimeStateTimeState.values;
 
 /** types.driver_card_present.card_present (misc/custom_types.yml:1445) */
-export const DriverCardPresentCardPresent = /*@__PURE__*/ defineEnum('types.driver_card_present.card_present', { not_present: 0x00, present: 0x01 } as const);
+export const DriverCardPresentCardPresent = /*@__PURE__*/ defineEnum('types.driver_card_present.card_present', { not_present: 0x00, present: 0x01 } as const, [], (v) => (v === 'not_present' ? 0x00 : v === 'present' ? 0x01 : -1));
 export type DriverCardPresentCardPresent = keyof typeof DriverCardPresentCardPresent.values;
 
 /** types.address_component.type (misc/custom_types.yml:571) */
-export const AddressComponentType = /*@__PURE__*/ defineEnum('types.address_component.type', { city: 0x00, country: 0x01, country_short: 0x02, district: 0x03, postal_code: 0x04, street: 0x05, state_province: 0x06, other: 0x07 } as const);
+export const AddressComponentType = /*@__PURE__*/ defineEnum('types.address_component.type', { city: 0x00, country: 0x01, country_short: 0x02, district: 0x03, postal_code: 0x04, street: 0x05, state_province: 0x06, other: 0x07 } as const, [], (v) => (v === 'city' ? 0x00 : v === 'country' ? 0x01 : v === 'country_short' ? 0x02 : v === 'district' ? 0x03 : v === 'postal_code' ? 0x04 : v === 'street' ? 0x05 : v === 'state_province' ? 0x06 : v === 'other' ? 0x07 : -1));
 export type AddressComponentType = keyof typeof AddressComponentType.values;
 
 /** types.eco_driving_threshold.type (misc/custom_types.yml:1567) */
-export const EcoDrivingThresholdType = /*@__PURE__*/ defineEnum('types.eco_driving_threshold.type', { zero: 0x00, one: 0x01 } as const);
+export const EcoDrivingThresholdType = /*@__PURE__*/ defineEnum('types.eco_driving_threshold.type', { zero: 0x00, one: 0x01 } as const, [], (v) => (v === 'zero' ? 0x00 : v === 'one' ? 0x01 : -1));
 export type EcoDrivingThresholdType = keyof typeof EcoDrivingThresholdType.values;
 
 /** types.acceleration_duration.direction (misc/custom_types.yml:512) */
-export const AccelerationDurationDirection = /*@__PURE__*/ defineEnum('types.acceleration_duration.direction', { longitudinal: 0x00, lateral: 0x01 } as const);
+export const AccelerationDurationDirection = /*@__PURE__*/ defineEnum('types.acceleration_duration.direction', { longitudinal: 0x00, lateral: 0x01 } as const, [], (v) => (v === 'longitudinal' ? 0x00 : v === 'lateral' ? 0x01 : -1));
 export type AccelerationDurationDirection = keyof typeof AccelerationDurationDirection.values;
 
 /** types.acceleration_duration.type (misc/custom_types.yml:521) */
-export const AccelerationDurationType = /*@__PURE__*/ defineEnum('types.acceleration_duration.type', { regular: 0x00, positive_outlier: 0x01, negative_outlier: 0x02 } as const);
+export const AccelerationDurationType = /*@__PURE__*/ defineEnum('types.acceleration_duration.type', { regular: 0x00, positive_outlier: 0x01, negative_outlier: 0x02 } as const, [], (v) => (v === 'regular' ? 0x00 : v === 'positive_outlier' ? 0x01 : v === 'negative_outlier' ? 0x02 : -1));
 export type AccelerationDurationType = keyof typeof AccelerationDurationType.values;
 
 /** types.energy_consumption.category (misc/custom_types.yml:1586) */
-export const EnergyConsumptionCategory = /*@__PURE__*/ defineEnum('types.energy_consumption.category', { other: 0x00, driving: 0x01, climate: 0x02, battery: 0x03 } as const);
+export const EnergyConsumptionCategory = /*@__PURE__*/ defineEnum('types.energy_consumption.category', { other: 0x00, driving: 0x01, climate: 0x02, battery: 0x03 } as const, [], (v) => (v === 'other' ? 0x00 : v === 'driving' ? 0x01 : v === 'climate' ? 0x02 : v === 'battery' ? 0x03 : -1));
 export type EnergyConsumptionCategory = keyof typeof EnergyConsumptionCategory.values;
 
 /** types.energy_consumption_percentage.category (misc/custom_types.yml:1609) */
-export const EnergyConsumptionPercentageCategory = /*@__PURE__*/ defineEnum('types.energy_consumption_percentage.category', { other: 0x00, driving: 0x01, climate: 0x02, battery: 0x03 } as const);
+export const EnergyConsumptionPercentageCategory = /*@__PURE__*/ defineEnum('types.energy_consumption_percentage.category', { other: 0x00, driving: 0x01, climate: 0x02, battery: 0x03 } as const, [], (v) => (v === 'other' ? 0x00 : v === 'driving' ? 0x01 : v === 'climate' ? 0x02 : v === 'battery' ? 0x03 : -1));
 export type EnergyConsumptionPercentageCategory = keyof typeof EnergyConsumptionPercentageCategory.values;
 
 /** types.window_position.position (misc/custom_types.yml:2090) */
-export const WindowPositionPosition = /*@__PURE__*/ defineEnum('types.window_position.position', { closed: 0x00, open: 0x01, intermediate: 0x02 } as const, ['intermediate']);
+export const WindowPositionPosition = /*@__PURE__*/ defineEnum('types.window_position.position', { closed: 0x00, open: 0x01, intermediate: 0x02 } as const, ['intermediate'], (v) => (v === 'closed' ? 0x00 : v === 'open' ? 0x01 : v === 'intermediate' ? 0x02 : -1));
 export type WindowPositionPosition = keyof typeof WindowPositionPosition.values;
 
 /** types.failure (misc/custom_types.yml:1625) */

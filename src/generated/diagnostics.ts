@@ -7,15 +7,15 @@ import { MeasuredAngularVelocity, MeasuredDuration, MeasuredElectricPotentialDif
 import { type Property, propertyComponents, readUniversal, storeUniversal, universalProperties, type UniversalState, universalToJson } from './universal-properties.js';
 
 /** diagnostics.fuel_level_accuracy (capabilities/diagnostics.yml:611) */
-export const DiagnosticsFuelLevelAccuracy = /*@__PURE__*/ defineEnum('diagnostics.fuel_level_accuracy', { measured: 0x00, calculated: 0x01 } as const);
+export const DiagnosticsFuelLevelAccuracy = /*@__PURE__*/ defineEnum('diagnostics.fuel_level_accuracy', { measured: 0x00, calculated: 0x01 } as const, [], (v) => (v === 'measured' ? 0x00 : v === 'calculated' ? 0x01 : -1));
 export type DiagnosticsFuelLevelAccuracy = keyof typeof DiagnosticsFuelLevelAccuracy.values;
 
 /** diagnostics.engine_oil_pressure_level (capabilities/diagnostics.yml:743) */
-export const DiagnosticsEngineOilPressureLevel = /*@__PURE__*/ defineEnum('diagnostics.engine_oil_pressure_level', { low: 0x00, normal: 0x01, high: 0x02, low_soft: 0x03, low_hard: 0x04, no_sensor: 0x05, system_fault: 0x06 } as const);
+export const DiagnosticsEngineOilPressureLevel = /*@__PURE__*/ defineEnum('diagnostics.engine_oil_pressure_level', { low: 0x00, normal: 0x01, high: 0x02, low_soft: 0x03, low_hard: 0x04, no_sensor: 0x05, system_fault: 0x06 } as const, [], (v) => (v === 'low' ? 0x00 : v === 'normal' ? 0x01 : v === 'high' ? 0x02 : v === 'low_soft' ? 0x03 : v === 'low_hard' ? 0x04 : v === 'no_sensor' ? 0x05 : v === 'system_fault' ? 0x06 : -1));
 export type DiagnosticsEngineOilPressureLevel = keyof typeof DiagnosticsEngineOilPressureLevel.values;
 
 /** diagnostics.low_voltage_battery_charge_level (capabilities/diagnostics.yml:779) */
-export const DiagnosticsLowVoltageBatteryChargeLevel = /*@__PURE__*/ defineEnum('diagnostics.low_voltage_battery_charge_level', { ok: 0x00, deactivation_level_1: 0x01, deactivation_level_2: 0x02, deactivation_level_3: 0x03 } as const);
+export const DiagnosticsLowVoltageBatteryChargeLevel = /*@__PURE__*/ defineEnum('diagnostics.low_voltage_battery_charge_level', { ok: 0x00, deactivation_level_1: 0x01, deactivation_level_2: 0x02, deactivation_level_3: 0x03 } as const, [], (v) => (v === 'ok' ? 0x00 : v === 'deactivation_level_1' ? 0x01 : v === 'deactivation_level_2' ? 0x02 : v === 'deactivation_level_3' ? 0x03 : -1));
 export type DiagnosticsLowVoltageBatteryChargeLevel = keyof typeof DiagnosticsLowVoltageBatteryChargeLevel.values;
 
 /** The properties of diagnostics (0x0033). */

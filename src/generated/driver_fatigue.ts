@@ -5,7 +5,7 @@ import { type CapabilityCodec, type CommandBuilder, defineCapability, defineCapa
 import { type Property, propertyComponents, readUniversal, storeUniversal, universalProperties, type UniversalState, universalToJson } from './universal-properties.js';
 
 /** driver_fatigue.detected_fatigue_level (capabilities/driver_fatigue.yml:17) */
-export const DriverFatigueDetectedFatigueLevel = /*@__PURE__*/ defineEnum('driver_fatigue.detected_fatigue_level', { light: 0x00, pause_recommended: 0x01, action_needed: 0x02, car_ready_to_take_over: 0x03 } as const);
+export const DriverFatigueDetectedFatigueLevel = /*@__PURE__*/ defineEnum('driver_fatigue.detected_fatigue_level', { light: 0x00, pause_recommended: 0x01, action_needed: 0x02, car_ready_to_take_over: 0x03 } as const, [], (v) => (v === 'light' ? 0x00 : v === 'pause_recommended' ? 0x01 : v === 'action_needed' ? 0x02 : v === 'car_ready_to_take_over' ? 0x03 : -1));
 export type DriverFatigueDetectedFatigueLevel = keyof typeof DriverFatigueDetectedFatigueLevel.values;
 
 /** The properties of driver_fatigue (0x0041). */

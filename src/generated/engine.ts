@@ -7,11 +7,11 @@ import { MeasuredDuration } from './unit-types.js';
 import { type Property, propertyComponents, readUniversal, storeUniversal, universalProperties, type UniversalState, universalToJson } from './universal-properties.js';
 
 /** engine.preconditioning_error (capabilities/engine.yml:76) */
-export const EnginePreconditioningError = /*@__PURE__*/ defineEnum('engine.preconditioning_error', { low_fuel: 0x00, low_battery: 0x01, quota_exceeded: 0x02, heater_failure: 0x03, component_failure: 0x04, open_or_unlocked: 0x05, ok: 0x06 } as const);
+export const EnginePreconditioningError = /*@__PURE__*/ defineEnum('engine.preconditioning_error', { low_fuel: 0x00, low_battery: 0x01, quota_exceeded: 0x02, heater_failure: 0x03, component_failure: 0x04, open_or_unlocked: 0x05, ok: 0x06 } as const, [], (v) => (v === 'low_fuel' ? 0x00 : v === 'low_battery' ? 0x01 : v === 'quota_exceeded' ? 0x02 : v === 'heater_failure' ? 0x03 : v === 'component_failure' ? 0x04 : v === 'open_or_unlocked' ? 0x05 : v === 'ok' ? 0x06 : -1));
 export type EnginePreconditioningError = keyof typeof EnginePreconditioningError.values;
 
 /** engine.preconditioning_status (capabilities/engine.yml:101) */
-export const EnginePreconditioningStatus = /*@__PURE__*/ defineEnum('engine.preconditioning_status', { standby: 0x00, heating: 0x01, cooling: 0x02, ventilation: 0x03, inactive: 0x04 } as const);
+export const EnginePreconditioningStatus = /*@__PURE__*/ defineEnum('engine.preconditioning_status', { standby: 0x00, heating: 0x01, cooling: 0x02, ventilation: 0x03, inactive: 0x04 } as const, [], (v) => (v === 'standby' ? 0x00 : v === 'heating' ? 0x01 : v === 'cooling' ? 0x02 : v === 'ventilation' ? 0x03 : v === 'inactive' ? 0x04 : -1));
 export type EnginePreconditioningStatus = keyof typeof EnginePreconditioningStatus.values;
 
 /** The properties of engine (0x0069). */

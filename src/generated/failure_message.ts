@@ -8,7 +8,7 @@ const UInteger1 = /*@__PURE__*/ uinteger(1);
 const UInteger2 = /*@__PURE__*/ uinteger(2);
 
 /** failure_message.failure_reason (capabilities/failure_message.yml:33) */
-export const FailureMessageFailureReason = /*@__PURE__*/ defineEnum('failure_message.failure_reason', { unsupported_capability: 0x00, unauthorised: 0x01, incorrect_state: 0x02, execution_timeout: 0x03, vehicle_asleep: 0x04, invalid_command: 0x05, pending: 0x06, rate_limit: 0x07, oem_error: 0x08, privacy_mode_active: 0x09 } as const);
+export const FailureMessageFailureReason = /*@__PURE__*/ defineEnum('failure_message.failure_reason', { unsupported_capability: 0x00, unauthorised: 0x01, incorrect_state: 0x02, execution_timeout: 0x03, vehicle_asleep: 0x04, invalid_command: 0x05, pending: 0x06, rate_limit: 0x07, oem_error: 0x08, privacy_mode_active: 0x09 } as const, [], (v) => (v === 'unsupported_capability' ? 0x00 : v === 'unauthorised' ? 0x01 : v === 'incorrect_state' ? 0x02 : v === 'execution_timeout' ? 0x03 : v === 'vehicle_asleep' ? 0x04 : v === 'invalid_command' ? 0x05 : v === 'pending' ? 0x06 : v === 'rate_limit' ? 0x07 : v === 'oem_error' ? 0x08 : v === 'privacy_mode_active' ? 0x09 : -1));
 export type FailureMessageFailureReason = keyof typeof FailureMessageFailureReason.values;
 
 /** The properties of failure_message (0x0002). */

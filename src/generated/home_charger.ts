@@ -7,19 +7,19 @@ import { MeasuredElectricCurrent, MeasuredPower } from './unit-types.js';
 import { type Property, propertyComponents, readUniversal, storeUniversal, universalProperties, type UniversalState, universalToJson } from './universal-properties.js';
 
 /** home_charger.charging_status (capabilities/home_charger.yml:27) */
-export const HomeChargerChargingStatus = /*@__PURE__*/ defineEnum('home_charger.charging_status', { disconnected: 0x00, plugged_in: 0x01, charging: 0x02 } as const);
+export const HomeChargerChargingStatus = /*@__PURE__*/ defineEnum('home_charger.charging_status', { disconnected: 0x00, plugged_in: 0x01, charging: 0x02 } as const, [], (v) => (v === 'disconnected' ? 0x00 : v === 'plugged_in' ? 0x01 : v === 'charging' ? 0x02 : -1));
 export type HomeChargerChargingStatus = keyof typeof HomeChargerChargingStatus.values;
 
 /** home_charger.authentication_mechanism (capabilities/home_charger.yml:43) */
-export const HomeChargerAuthenticationMechanism = /*@__PURE__*/ defineEnum('home_charger.authentication_mechanism', { pin: 0x00, app: 0x01 } as const);
+export const HomeChargerAuthenticationMechanism = /*@__PURE__*/ defineEnum('home_charger.authentication_mechanism', { pin: 0x00, app: 0x01 } as const, [], (v) => (v === 'pin' ? 0x00 : v === 'app' ? 0x01 : -1));
 export type HomeChargerAuthenticationMechanism = keyof typeof HomeChargerAuthenticationMechanism.values;
 
 /** home_charger.plug_type (capabilities/home_charger.yml:58) */
-export const HomeChargerPlugType = /*@__PURE__*/ defineEnum('home_charger.plug_type', { type_1: 0x00, type_2: 0x01, ccs: 0x02, chademo: 0x03 } as const);
+export const HomeChargerPlugType = /*@__PURE__*/ defineEnum('home_charger.plug_type', { type_1: 0x00, type_2: 0x01, ccs: 0x02, chademo: 0x03 } as const, [], (v) => (v === 'type_1' ? 0x00 : v === 'type_2' ? 0x01 : v === 'ccs' ? 0x02 : v === 'chademo' ? 0x03 : -1));
 export type HomeChargerPlugType = keyof typeof HomeChargerPlugType.values;
 
 /** home_charger.authentication_state (capabilities/home_charger.yml:131) */
-export const HomeChargerAuthenticationState = /*@__PURE__*/ defineEnum('home_charger.authentication_state', { unauthenticated: 0x00, authenticated: 0x01 } as const);
+export const HomeChargerAuthenticationState = /*@__PURE__*/ defineEnum('home_charger.authentication_state', { unauthenticated: 0x00, authenticated: 0x01 } as const, [], (v) => (v === 'unauthenticated' ? 0x00 : v === 'authenticated' ? 0x01 : -1));
 export type HomeChargerAuthenticationState = keyof typeof HomeChargerAuthenticationState.values;
 
 /** The properties of home_charger (0x0060). */

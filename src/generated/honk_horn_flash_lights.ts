@@ -9,7 +9,7 @@ import { type Property, propertyComponents, readUniversal, storeUniversal, unive
 const UInteger1 = /*@__PURE__*/ uinteger(1);
 
 /** honk_horn_flash_lights.flashers (capabilities/honk_horn_flash_lights.yml:22) */
-export const HonkHornFlashLightsFlashers = /*@__PURE__*/ defineEnum('honk_horn_flash_lights.flashers', { inactive: 0x00, emergency_flasher_active: 0x01, left_flasher_active: 0x02, right_flasher_active: 0x03 } as const);
+export const HonkHornFlashLightsFlashers = /*@__PURE__*/ defineEnum('honk_horn_flash_lights.flashers', { inactive: 0x00, emergency_flasher_active: 0x01, left_flasher_active: 0x02, right_flasher_active: 0x03 } as const, [], (v) => (v === 'inactive' ? 0x00 : v === 'emergency_flasher_active' ? 0x01 : v === 'left_flasher_active' ? 0x02 : v === 'right_flasher_active' ? 0x03 : -1));
 export type HonkHornFlashLightsFlashers = keyof typeof HonkHornFlashLightsFlashers.values;
 
 /** The properties of honk_horn_flash_lights (0x0026). */

@@ -6,7 +6,7 @@ import { LockSafety, LockState } from './custom-types.js';
 import { type Property, propertyComponents, readUniversal, storeUniversal, universalProperties, type UniversalState, universalToJson } from './universal-properties.js';
 
 /** hood.position (capabilities/hood.yml:16) */
-export const HoodPosition = /*@__PURE__*/ defineEnum('hood.position', { closed: 0x00, open: 0x01, intermediate: 0x02 } as const);
+export const HoodPosition = /*@__PURE__*/ defineEnum('hood.position', { closed: 0x00, open: 0x01, intermediate: 0x02 } as const, [], (v) => (v === 'closed' ? 0x00 : v === 'open' ? 0x01 : v === 'intermediate' ? 0x02 : -1));
 export type HoodPosition = keyof typeof HoodPosition.values;
 
 /** The properties of hood (0x0067). */

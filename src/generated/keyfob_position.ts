@@ -5,7 +5,7 @@ import { type CapabilityCodec, type CommandBuilder, defineCapability, defineCapa
 import { type Property, propertyComponents, readUniversal, storeUniversal, universalProperties, type UniversalState, universalToJson } from './universal-properties.js';
 
 /** keyfob_position.location (capabilities/keyfob_position.yml:18) */
-export const KeyfobPositionLocation = /*@__PURE__*/ defineEnum('keyfob_position.location', { out_of_range: 0x00, outside_driver_side: 0x01, outside_in_front_of_car: 0x02, outside_passenger_side: 0x03, outside_behind_car: 0x04, inside_car: 0x05, not_inside: 0x06 } as const);
+export const KeyfobPositionLocation = /*@__PURE__*/ defineEnum('keyfob_position.location', { out_of_range: 0x00, outside_driver_side: 0x01, outside_in_front_of_car: 0x02, outside_passenger_side: 0x03, outside_behind_car: 0x04, inside_car: 0x05, not_inside: 0x06 } as const, [], (v) => (v === 'out_of_range' ? 0x00 : v === 'outside_driver_side' ? 0x01 : v === 'outside_in_front_of_car' ? 0x02 : v === 'outside_passenger_side' ? 0x03 : v === 'outside_behind_car' ? 0x04 : v === 'inside_car' ? 0x05 : v === 'not_inside' ? 0x06 : -1));
 export type KeyfobPositionLocation = keyof typeof KeyfobPositionLocation.values;
 
 /** The properties of keyfob_position (0x0048). */

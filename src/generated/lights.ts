@@ -6,15 +6,15 @@ import { ActiveState, Light, ReadingLamp, RGBColour } from './custom-types.js';
 import { type Property, propertyComponents, readUniversal, storeUniversal, universalProperties, type UniversalState, universalToJson } from './universal-properties.js';
 
 /** lights.front_exterior_light (capabilities/lights.yml:19) */
-export const LightsFrontExteriorLight = /*@__PURE__*/ defineEnum('lights.front_exterior_light', { inactive: 0x00, active: 0x01, active_with_full_beam: 0x02, drl: 0x03, automatic: 0x04 } as const);
+export const LightsFrontExteriorLight = /*@__PURE__*/ defineEnum('lights.front_exterior_light', { inactive: 0x00, active: 0x01, active_with_full_beam: 0x02, drl: 0x03, automatic: 0x04 } as const, [], (v) => (v === 'inactive' ? 0x00 : v === 'active' ? 0x01 : v === 'active_with_full_beam' ? 0x02 : v === 'drl' ? 0x03 : v === 'automatic' ? 0x04 : -1));
 export type LightsFrontExteriorLight = keyof typeof LightsFrontExteriorLight.values;
 
 /** lights.switch_position (capabilities/lights.yml:135) */
-export const LightsSwitchPosition = /*@__PURE__*/ defineEnum('lights.switch_position', { automatic: 0x00, dipped_headlights: 0x01, parking_light_right: 0x02, parking_light_left: 0x03, sidelights: 0x04 } as const);
+export const LightsSwitchPosition = /*@__PURE__*/ defineEnum('lights.switch_position', { automatic: 0x00, dipped_headlights: 0x01, parking_light_right: 0x02, parking_light_left: 0x03, sidelights: 0x04 } as const, [], (v) => (v === 'automatic' ? 0x00 : v === 'dipped_headlights' ? 0x01 : v === 'parking_light_right' ? 0x02 : v === 'parking_light_left' ? 0x03 : v === 'sidelights' ? 0x04 : -1));
 export type LightsSwitchPosition = keyof typeof LightsSwitchPosition.values;
 
 /** lights.parking_light_status (capabilities/lights.yml:156) */
-export const LightsParkingLightStatus = /*@__PURE__*/ defineEnum('lights.parking_light_status', { off: 0x00, left: 0x01, right: 0x02, both: 0x03 } as const);
+export const LightsParkingLightStatus = /*@__PURE__*/ defineEnum('lights.parking_light_status', { off: 0x00, left: 0x01, right: 0x02, both: 0x03 } as const, [], (v) => (v === 'off' ? 0x00 : v === 'left' ? 0x01 : v === 'right' ? 0x02 : v === 'both' ? 0x03 : -1));
 export type LightsParkingLightStatus = keyof typeof LightsParkingLightStatus.values;
 
 /** The properties of lights (0x0036). */

@@ -9,7 +9,7 @@ import { type Property, propertyComponents, readUniversal, storeUniversal, unive
 const UInteger1 = /*@__PURE__*/ uinteger(1);
 
 /** maintenance.teleservice_availability (capabilities/maintenance.yml:64) */
-export const MaintenanceTeleserviceAvailability = /*@__PURE__*/ defineEnum('maintenance.teleservice_availability', { pending: 0x00, idle: 0x01, successful: 0x02, error: 0x03 } as const);
+export const MaintenanceTeleserviceAvailability = /*@__PURE__*/ defineEnum('maintenance.teleservice_availability', { pending: 0x00, idle: 0x01, successful: 0x02, error: 0x03 } as const, [], (v) => (v === 'pending' ? 0x00 : v === 'idle' ? 0x01 : v === 'successful' ? 0x02 : v === 'error' ? 0x03 : -1));
 export type MaintenanceTeleserviceAvailability = keyof typeof MaintenanceTeleserviceAvailability.values;
 
 /** The properties of maintenance (0x0034). */

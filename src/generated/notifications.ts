@@ -8,7 +8,7 @@ import { type Property, propertyComponents, readUniversal, storeUniversal, unive
 const UInteger1 = /*@__PURE__*/ uinteger(1);
 
 /** notifications.clear (capabilities/notifications.yml:58) */
-export const NotificationsClear = /*@__PURE__*/ defineEnum('notifications.clear', { clear: 0x00 } as const);
+export const NotificationsClear = /*@__PURE__*/ defineEnum('notifications.clear', { clear: 0x00 } as const, [], (v) => (v === 'clear' ? 0x00 : -1));
 export type NotificationsClear = keyof typeof NotificationsClear.values;
 
 /** The properties of notifications (0x0038). */

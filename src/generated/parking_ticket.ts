@@ -5,7 +5,7 @@ import { type CapabilityCodec, type CommandBuilder, defineCapability, defineCapa
 import { type Property, propertyComponents, readUniversal, storeUniversal, universalProperties, type UniversalState, universalToJson } from './universal-properties.js';
 
 /** parking_ticket.status (capabilities/parking_ticket.yml:28) */
-export const ParkingTicketStatus = /*@__PURE__*/ defineEnum('parking_ticket.status', { ended: 0x00, started: 0x01 } as const);
+export const ParkingTicketStatus = /*@__PURE__*/ defineEnum('parking_ticket.status', { ended: 0x00, started: 0x01 } as const, [], (v) => (v === 'ended' ? 0x00 : v === 'started' ? 0x01 : -1));
 export type ParkingTicketStatus = keyof typeof ParkingTicketStatus.values;
 
 /** The properties of parking_ticket (0x0047). */

@@ -6,7 +6,7 @@ import { ActiveState } from './custom-types.js';
 import { type Property, propertyComponents, readUniversal, storeUniversal, universalProperties, type UniversalState, universalToJson } from './universal-properties.js';
 
 /** power_takeoff.engaged (capabilities/power_takeoff.yml:27) */
-export const PowerTakeoffEngaged = /*@__PURE__*/ defineEnum('power_takeoff.engaged', { not_engaged: 0x00, engaged: 0x01 } as const);
+export const PowerTakeoffEngaged = /*@__PURE__*/ defineEnum('power_takeoff.engaged', { not_engaged: 0x00, engaged: 0x01 } as const, [], (v) => (v === 'not_engaged' ? 0x00 : v === 'engaged' ? 0x01 : -1));
 export type PowerTakeoffEngaged = keyof typeof PowerTakeoffEngaged.values;
 
 /** The properties of power_takeoff (0x0065). */

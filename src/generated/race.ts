@@ -9,15 +9,15 @@ import { type Property, propertyComponents, readUniversal, storeUniversal, unive
 const Integer1 = /*@__PURE__*/ integer(1);
 
 /** race.gear_mode (capabilities/race.yml:132) */
-export const RaceGearMode = /*@__PURE__*/ defineEnum('race.gear_mode', { manual: 0x00, park: 0x01, reverse: 0x02, neutral: 0x03, drive: 0x04, low_gear: 0x05, sport: 0x06 } as const);
+export const RaceGearMode = /*@__PURE__*/ defineEnum('race.gear_mode', { manual: 0x00, park: 0x01, reverse: 0x02, neutral: 0x03, drive: 0x04, low_gear: 0x05, sport: 0x06 } as const, [], (v) => (v === 'manual' ? 0x00 : v === 'park' ? 0x01 : v === 'reverse' ? 0x02 : v === 'neutral' ? 0x03 : v === 'drive' ? 0x04 : v === 'low_gear' ? 0x05 : v === 'sport' ? 0x06 : -1));
 export type RaceGearMode = keyof typeof RaceGearMode.values;
 
 /** race.vehicle_moving (capabilities/race.yml:205) */
-export const RaceVehicleMoving = /*@__PURE__*/ defineEnum('race.vehicle_moving', { not_moving: 0x00, moving: 0x01 } as const);
+export const RaceVehicleMoving = /*@__PURE__*/ defineEnum('race.vehicle_moving', { not_moving: 0x00, moving: 0x01 } as const, [], (v) => (v === 'not_moving' ? 0x00 : v === 'moving' ? 0x01 : -1));
 export type RaceVehicleMoving = keyof typeof RaceVehicleMoving.values;
 
 /** race.drivetrain_state (capabilities/race.yml:220) */
-export const RaceDrivetrainState = /*@__PURE__*/ defineEnum('race.drivetrain_state', { inactive: 0x00, race_start_preparation: 0x01, race_start: 0x02, start: 0x03, comfort_start: 0x04, start_idle_run_control: 0x05, ready_for_overpressing: 0x06, low_speed_mode: 0x07, e_launch: 0x08 } as const);
+export const RaceDrivetrainState = /*@__PURE__*/ defineEnum('race.drivetrain_state', { inactive: 0x00, race_start_preparation: 0x01, race_start: 0x02, start: 0x03, comfort_start: 0x04, start_idle_run_control: 0x05, ready_for_overpressing: 0x06, low_speed_mode: 0x07, e_launch: 0x08 } as const, [], (v) => (v === 'inactive' ? 0x00 : v === 'race_start_preparation' ? 0x01 : v === 'race_start' ? 0x02 : v === 'start' ? 0x03 : v === 'comfort_start' ? 0x04 : v === 'start_idle_run_control' ? 0x05 : v === 'ready_for_overpressing' ? 0x06 : v === 'low_speed_mode' ? 0x07 : v === 'e_launch' ? 0x08 : -1));
 export type RaceDrivetrainState = keyof typeof RaceDrivetrainState.values;
 
 /** The properties of race (0x0057). */

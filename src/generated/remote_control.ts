@@ -6,7 +6,7 @@ import { MeasuredAngle, MeasuredSpeed } from './unit-types.js';
 import { type Property, propertyComponents, readUniversal, storeUniversal, universalProperties, type UniversalState, universalToJson } from './universal-properties.js';
 
 /** remote_control.control_mode (capabilities/remote_control.yml:30) */
-export const RemoteControlControlMode = /*@__PURE__*/ defineEnum('remote_control.control_mode', { unavailable: 0x00, available: 0x01, started: 0x02, failed_to_start: 0x03, aborted: 0x04, ended: 0x05 } as const);
+export const RemoteControlControlMode = /*@__PURE__*/ defineEnum('remote_control.control_mode', { unavailable: 0x00, available: 0x01, started: 0x02, failed_to_start: 0x03, aborted: 0x04, ended: 0x05 } as const, [], (v) => (v === 'unavailable' ? 0x00 : v === 'available' ? 0x01 : v === 'started' ? 0x02 : v === 'failed_to_start' ? 0x03 : v === 'aborted' ? 0x04 : v === 'ended' ? 0x05 : -1));
 export type RemoteControlControlMode = keyof typeof RemoteControlControlMode.values;
 
 /** The properties of remote_control (0x0027). */

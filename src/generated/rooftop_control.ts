@@ -5,19 +5,19 @@ import { type AtLeastOne, type CapabilityCodec, type CommandBuilder, defineCapab
 import { type Property, propertyComponents, readUniversal, storeUniversal, universalProperties, type UniversalState, universalToJson } from './universal-properties.js';
 
 /** rooftop_control.convertible_roof_state (capabilities/rooftop_control.yml:36) */
-export const RooftopControlConvertibleRoofState = /*@__PURE__*/ defineEnum('rooftop_control.convertible_roof_state', { closed: 0x00, open: 0x01, emergency_locked: 0x02, closed_secured: 0x03, open_secured: 0x04, hard_top_mounted: 0x05, intermediate_position: 0x06, loading_position: 0x07, loading_position_immediate: 0x08 } as const, ['emergency_locked', 'closed_secured', 'open_secured', 'hard_top_mounted', 'intermediate_position', 'loading_position', 'loading_position_immediate']);
+export const RooftopControlConvertibleRoofState = /*@__PURE__*/ defineEnum('rooftop_control.convertible_roof_state', { closed: 0x00, open: 0x01, emergency_locked: 0x02, closed_secured: 0x03, open_secured: 0x04, hard_top_mounted: 0x05, intermediate_position: 0x06, loading_position: 0x07, loading_position_immediate: 0x08 } as const, ['emergency_locked', 'closed_secured', 'open_secured', 'hard_top_mounted', 'intermediate_position', 'loading_position', 'loading_position_immediate'], (v) => (v === 'closed' ? 0x00 : v === 'open' ? 0x01 : v === 'emergency_locked' ? 0x02 : v === 'closed_secured' ? 0x03 : v === 'open_secured' ? 0x04 : v === 'hard_top_mounted' ? 0x05 : v === 'intermediate_position' ? 0x06 : v === 'loading_position' ? 0x07 : v === 'loading_position_immediate' ? 0x08 : -1));
 export type RooftopControlConvertibleRoofState = keyof typeof RooftopControlConvertibleRoofState.values;
 
 /** rooftop_control.sunroof_tilt_state (capabilities/rooftop_control.yml:72) */
-export const RooftopControlSunroofTiltState = /*@__PURE__*/ defineEnum('rooftop_control.sunroof_tilt_state', { closed: 0x00, tilted: 0x01, half_tilted: 0x02 } as const);
+export const RooftopControlSunroofTiltState = /*@__PURE__*/ defineEnum('rooftop_control.sunroof_tilt_state', { closed: 0x00, tilted: 0x01, half_tilted: 0x02 } as const, [], (v) => (v === 'closed' ? 0x00 : v === 'tilted' ? 0x01 : v === 'half_tilted' ? 0x02 : -1));
 export type RooftopControlSunroofTiltState = keyof typeof RooftopControlSunroofTiltState.values;
 
 /** rooftop_control.sunroof_state (capabilities/rooftop_control.yml:89) */
-export const RooftopControlSunroofState = /*@__PURE__*/ defineEnum('rooftop_control.sunroof_state', { closed: 0x00, open: 0x01, intermediate: 0x02 } as const);
+export const RooftopControlSunroofState = /*@__PURE__*/ defineEnum('rooftop_control.sunroof_state', { closed: 0x00, open: 0x01, intermediate: 0x02 } as const, [], (v) => (v === 'closed' ? 0x00 : v === 'open' ? 0x01 : v === 'intermediate' ? 0x02 : -1));
 export type RooftopControlSunroofState = keyof typeof RooftopControlSunroofState.values;
 
 /** rooftop_control.sunroof_rain_event (capabilities/rooftop_control.yml:106) */
-export const RooftopControlSunroofRainEvent = /*@__PURE__*/ defineEnum('rooftop_control.sunroof_rain_event', { no_event: 0x00, in_stroke_position_because_of_rain: 0x01, automatically_in_stroke_position: 0x02, timer: 0x03 } as const);
+export const RooftopControlSunroofRainEvent = /*@__PURE__*/ defineEnum('rooftop_control.sunroof_rain_event', { no_event: 0x00, in_stroke_position_because_of_rain: 0x01, automatically_in_stroke_position: 0x02, timer: 0x03 } as const, [], (v) => (v === 'no_event' ? 0x00 : v === 'in_stroke_position_because_of_rain' ? 0x01 : v === 'automatically_in_stroke_position' ? 0x02 : v === 'timer' ? 0x03 : -1));
 export type RooftopControlSunroofRainEvent = keyof typeof RooftopControlSunroofRainEvent.values;
 
 /** The properties of rooftop_control (0x0025). */

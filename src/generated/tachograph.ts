@@ -7,11 +7,11 @@ import { MeasuredSpeed } from './unit-types.js';
 import { type Property, propertyComponents, readUniversal, storeUniversal, universalProperties, type UniversalState, universalToJson } from './universal-properties.js';
 
 /** tachograph.vehicle_overspeed (capabilities/tachograph.yml:72) */
-export const TachographVehicleOverspeed = /*@__PURE__*/ defineEnum('tachograph.vehicle_overspeed', { no_overspeed: 0x00, overspeed: 0x01 } as const);
+export const TachographVehicleOverspeed = /*@__PURE__*/ defineEnum('tachograph.vehicle_overspeed', { no_overspeed: 0x00, overspeed: 0x01 } as const, [], (v) => (v === 'no_overspeed' ? 0x00 : v === 'overspeed' ? 0x01 : -1));
 export type TachographVehicleOverspeed = keyof typeof TachographVehicleOverspeed.values;
 
 /** tachograph.vehicle_direction (capabilities/tachograph.yml:87) */
-export const TachographVehicleDirection = /*@__PURE__*/ defineEnum('tachograph.vehicle_direction', { forward: 0x00, reverse: 0x01 } as const);
+export const TachographVehicleDirection = /*@__PURE__*/ defineEnum('tachograph.vehicle_direction', { forward: 0x00, reverse: 0x01 } as const, [], (v) => (v === 'forward' ? 0x00 : v === 'reverse' ? 0x01 : -1));
 export type TachographVehicleDirection = keyof typeof TachographVehicleDirection.values;
 
 /** The properties of tachograph (0x0064). */

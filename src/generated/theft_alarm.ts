@@ -6,19 +6,19 @@ import { ActiveSelectedState, Triggered } from './custom-types.js';
 import { type Property, propertyComponents, readUniversal, storeUniversal, universalProperties, type UniversalState, universalToJson } from './universal-properties.js';
 
 /** theft_alarm.status (capabilities/theft_alarm.yml:19) */
-export const TheftAlarmStatus = /*@__PURE__*/ defineEnum('theft_alarm.status', { unarmed: 0x00, armed: 0x01, triggered: 0x02 } as const);
+export const TheftAlarmStatus = /*@__PURE__*/ defineEnum('theft_alarm.status', { unarmed: 0x00, armed: 0x01, triggered: 0x02 } as const, [], (v) => (v === 'unarmed' ? 0x00 : v === 'armed' ? 0x01 : v === 'triggered' ? 0x02 : -1));
 export type TheftAlarmStatus = keyof typeof TheftAlarmStatus.values;
 
 /** theft_alarm.last_warning_reason (capabilities/theft_alarm.yml:56) */
-export const TheftAlarmLastWarningReason = /*@__PURE__*/ defineEnum('theft_alarm.last_warning_reason', { no_alarm: 0x00, basic_alarm: 0x01, door_front_left: 0x02, door_front_right: 0x03, door_rear_left: 0x04, door_rear_right: 0x05, hood: 0x06, trunk: 0x07, common_alm_in: 0x08, panic: 0x09, glovebox: 0x0a, center_box: 0x0b, rear_box: 0x0c, sensor_vta: 0x0d, its: 0x0e, its_slv: 0x0f, tps: 0x10, horn: 0x11, hold_com: 0x12, remote: 0x13, unknown: 0x14, siren: 0x15 } as const);
+export const TheftAlarmLastWarningReason = /*@__PURE__*/ defineEnum('theft_alarm.last_warning_reason', { no_alarm: 0x00, basic_alarm: 0x01, door_front_left: 0x02, door_front_right: 0x03, door_rear_left: 0x04, door_rear_right: 0x05, hood: 0x06, trunk: 0x07, common_alm_in: 0x08, panic: 0x09, glovebox: 0x0a, center_box: 0x0b, rear_box: 0x0c, sensor_vta: 0x0d, its: 0x0e, its_slv: 0x0f, tps: 0x10, horn: 0x11, hold_com: 0x12, remote: 0x13, unknown: 0x14, siren: 0x15 } as const, [], (v) => (v === 'no_alarm' ? 0x00 : v === 'basic_alarm' ? 0x01 : v === 'door_front_left' ? 0x02 : v === 'door_front_right' ? 0x03 : v === 'door_rear_left' ? 0x04 : v === 'door_rear_right' ? 0x05 : v === 'hood' ? 0x06 : v === 'trunk' ? 0x07 : v === 'common_alm_in' ? 0x08 : v === 'panic' ? 0x09 : v === 'glovebox' ? 0x0a : v === 'center_box' ? 0x0b : v === 'rear_box' ? 0x0c : v === 'sensor_vta' ? 0x0d : v === 'its' ? 0x0e : v === 'its_slv' ? 0x0f : v === 'tps' ? 0x10 : v === 'horn' ? 0x11 : v === 'hold_com' ? 0x12 : v === 'remote' ? 0x13 : v === 'unknown' ? 0x14 : v === 'siren' ? 0x15 : -1));
 export type TheftAlarmLastWarningReason = keyof typeof TheftAlarmLastWarningReason.values;
 
 /** theft_alarm.last_event_level (capabilities/theft_alarm.yml:120) */
-export const TheftAlarmLastEventLevel = /*@__PURE__*/ defineEnum('theft_alarm.last_event_level', { low: 0x00, medium: 0x01, high: 0x02 } as const);
+export const TheftAlarmLastEventLevel = /*@__PURE__*/ defineEnum('theft_alarm.last_event_level', { low: 0x00, medium: 0x01, high: 0x02 } as const, [], (v) => (v === 'low' ? 0x00 : v === 'medium' ? 0x01 : v === 'high' ? 0x02 : -1));
 export type TheftAlarmLastEventLevel = keyof typeof TheftAlarmLastEventLevel.values;
 
 /** theft_alarm.event_type (capabilities/theft_alarm.yml:137) */
-export const TheftAlarmEventType = /*@__PURE__*/ defineEnum('theft_alarm.event_type', { idle: 0x00, front_left: 0x01, front_middle: 0x02, front_right: 0x03, right: 0x04, rear_right: 0x05, rear_middle: 0x06, rear_left: 0x07, left: 0x08, unknown: 0x09 } as const);
+export const TheftAlarmEventType = /*@__PURE__*/ defineEnum('theft_alarm.event_type', { idle: 0x00, front_left: 0x01, front_middle: 0x02, front_right: 0x03, right: 0x04, rear_right: 0x05, rear_middle: 0x06, rear_left: 0x07, left: 0x08, unknown: 0x09 } as const, [], (v) => (v === 'idle' ? 0x00 : v === 'front_left' ? 0x01 : v === 'front_middle' ? 0x02 : v === 'front_right' ? 0x03 : v === 'right' ? 0x04 : v === 'rear_right' ? 0x05 : v === 'rear_middle' ? 0x06 : v === 'rear_left' ? 0x07 : v === 'left' ? 0x08 : v === 'unknown' ? 0x09 : -1));
 export type TheftAlarmEventType = keyof typeof TheftAlarmEventType.values;
 
 /** The properties of theft_alarm (0x0046). */

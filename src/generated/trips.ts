@@ -9,19 +9,19 @@ import { type Property, propertyComponents, readUniversal, storeUniversal, unive
 const UInteger2 = /*@__PURE__*/ uinteger(2);
 
 /** trips.type (capabilities/trips.yml:15) */
-export const TripsType = /*@__PURE__*/ defineEnum('trips.type', { single: 0x00, multi: 0x01, eco: 0x02 } as const);
+export const TripsType = /*@__PURE__*/ defineEnum('trips.type', { single: 0x00, multi: 0x01, eco: 0x02 } as const, [], (v) => (v === 'single' ? 0x00 : v === 'multi' ? 0x01 : v === 'eco' ? 0x02 : -1));
 export type TripsType = keyof typeof TripsType.values;
 
 /** trips.event (capabilities/trips.yml:236) */
-export const TripsEvent = /*@__PURE__*/ defineEnum('trips.event', { harsh_braking: 0x00, harsh_acceleration: 0x01, sharp_turn: 0x02, over_rpm: 0x03, overspeed: 0x04, idling_engine_on: 0x05, emergency_braking: 0x06 } as const);
+export const TripsEvent = /*@__PURE__*/ defineEnum('trips.event', { harsh_braking: 0x00, harsh_acceleration: 0x01, sharp_turn: 0x02, over_rpm: 0x03, overspeed: 0x04, idling_engine_on: 0x05, emergency_braking: 0x06 } as const, [], (v) => (v === 'harsh_braking' ? 0x00 : v === 'harsh_acceleration' ? 0x01 : v === 'sharp_turn' ? 0x02 : v === 'over_rpm' ? 0x03 : v === 'overspeed' ? 0x04 : v === 'idling_engine_on' ? 0x05 : v === 'emergency_braking' ? 0x06 : -1));
 export type TripsEvent = keyof typeof TripsEvent.values;
 
 /** trips.eco_level (capabilities/trips.yml:262) */
-export const TripsEcoLevel = /*@__PURE__*/ defineEnum('trips.eco_level', { high: 0x00, medium: 0x01 } as const);
+export const TripsEcoLevel = /*@__PURE__*/ defineEnum('trips.eco_level', { high: 0x00, medium: 0x01 } as const, [], (v) => (v === 'high' ? 0x00 : v === 'medium' ? 0x01 : -1));
 export type TripsEcoLevel = keyof typeof TripsEcoLevel.values;
 
 /** trips.road_type (capabilities/trips.yml:327) */
-export const TripsRoadType = /*@__PURE__*/ defineEnum('trips.road_type', { private_or_gravel: 0x00, local: 0x01, county: 0x02, rural: 0x03, federal_highway: 0x04, highway: 0x05, country: 0x06, national: 0x07 } as const);
+export const TripsRoadType = /*@__PURE__*/ defineEnum('trips.road_type', { private_or_gravel: 0x00, local: 0x01, county: 0x02, rural: 0x03, federal_highway: 0x04, highway: 0x05, country: 0x06, national: 0x07 } as const, [], (v) => (v === 'private_or_gravel' ? 0x00 : v === 'local' ? 0x01 : v === 'county' ? 0x02 : v === 'rural' ? 0x03 : v === 'federal_highway' ? 0x04 : v === 'highway' ? 0x05 : v === 'country' ? 0x06 : v === 'national' ? 0x07 : -1));
 export type TripsRoadType = keyof typeof TripsRoadType.values;
 
 /** The properties of trips (0x006a). */

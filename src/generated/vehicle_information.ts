@@ -10,31 +10,31 @@ const UInteger1 = /*@__PURE__*/ uinteger(1);
 const UInteger2 = /*@__PURE__*/ uinteger(2);
 
 /** vehicle_information.gearbox (capabilities/vehicle_information.yml:137) */
-export const VehicleInformationGearbox = /*@__PURE__*/ defineEnum('vehicle_information.gearbox', { manual: 0x00, automatic: 0x01, semi_automatic: 0x02 } as const);
+export const VehicleInformationGearbox = /*@__PURE__*/ defineEnum('vehicle_information.gearbox', { manual: 0x00, automatic: 0x01, semi_automatic: 0x02 } as const, [], (v) => (v === 'manual' ? 0x00 : v === 'automatic' ? 0x01 : v === 'semi_automatic' ? 0x02 : -1));
 export type VehicleInformationGearbox = keyof typeof VehicleInformationGearbox.values;
 
 /** vehicle_information.display_unit (capabilities/vehicle_information.yml:154) */
-export const VehicleInformationDisplayUnit = /*@__PURE__*/ defineEnum('vehicle_information.display_unit', { km: 0x00, miles: 0x01 } as const);
+export const VehicleInformationDisplayUnit = /*@__PURE__*/ defineEnum('vehicle_information.display_unit', { km: 0x00, miles: 0x01 } as const, [], (v) => (v === 'km' ? 0x00 : v === 'miles' ? 0x01 : -1));
 export type VehicleInformationDisplayUnit = keyof typeof VehicleInformationDisplayUnit.values;
 
 /** vehicle_information.driver_seat_location (capabilities/vehicle_information.yml:169) */
-export const VehicleInformationDriverSeatLocation = /*@__PURE__*/ defineEnum('vehicle_information.driver_seat_location', { left: 0x00, right: 0x01, center: 0x02 } as const);
+export const VehicleInformationDriverSeatLocation = /*@__PURE__*/ defineEnum('vehicle_information.driver_seat_location', { left: 0x00, right: 0x01, center: 0x02 } as const, [], (v) => (v === 'left' ? 0x00 : v === 'right' ? 0x01 : v === 'center' ? 0x02 : -1));
 export type VehicleInformationDriverSeatLocation = keyof typeof VehicleInformationDriverSeatLocation.values;
 
 /** vehicle_information.timeformat (capabilities/vehicle_information.yml:219) */
-export const VehicleInformationTimeformat = /*@__PURE__*/ defineEnum('vehicle_information.timeformat', { twelve_h: 0x00, twenty_four_h: 0x01 } as const);
+export const VehicleInformationTimeformat = /*@__PURE__*/ defineEnum('vehicle_information.timeformat', { twelve_h: 0x00, twenty_four_h: 0x01 } as const, [], (v) => (v === 'twelve_h' ? 0x00 : v === 'twenty_four_h' ? 0x01 : -1));
 export type VehicleInformationTimeformat = keyof typeof VehicleInformationTimeformat.values;
 
 /** vehicle_information.drive (capabilities/vehicle_information.yml:234) */
-export const VehicleInformationDrive = /*@__PURE__*/ defineEnum('vehicle_information.drive', { fwd: 0x00, rwd: 0x01, four_wd: 0x02, awd: 0x03 } as const);
+export const VehicleInformationDrive = /*@__PURE__*/ defineEnum('vehicle_information.drive', { fwd: 0x00, rwd: 0x01, four_wd: 0x02, awd: 0x03 } as const, [], (v) => (v === 'fwd' ? 0x00 : v === 'rwd' ? 0x01 : v === 'four_wd' ? 0x02 : v === 'awd' ? 0x03 : -1));
 export type VehicleInformationDrive = keyof typeof VehicleInformationDrive.values;
 
 /** vehicle_information.data_quality (capabilities/vehicle_information.yml:301) */
-export const VehicleInformationDataQuality = /*@__PURE__*/ defineEnum('vehicle_information.data_quality', { no_data: 0x00, up_to_date: 0x01, almost_up_to_date: 0x02, out_of_date: 0x03 } as const);
+export const VehicleInformationDataQuality = /*@__PURE__*/ defineEnum('vehicle_information.data_quality', { no_data: 0x00, up_to_date: 0x01, almost_up_to_date: 0x02, out_of_date: 0x03 } as const, [], (v) => (v === 'no_data' ? 0x00 : v === 'up_to_date' ? 0x01 : v === 'almost_up_to_date' ? 0x02 : v === 'out_of_date' ? 0x03 : -1));
 export type VehicleInformationDataQuality = keyof typeof VehicleInformationDataQuality.values;
 
 /** vehicle_information.time_zone (capabilities/vehicle_information.yml:352) */
-export const VehicleInformationTimeZone = /*@__PURE__*/ defineEnum('vehicle_information.time_zone', { wintertime: 0x00, summertime: 0x01, utc: 0x02, manual: 0x03 } as const);
+export const VehicleInformationTimeZone = /*@__PURE__*/ defineEnum('vehicle_information.time_zone', { wintertime: 0x00, summertime: 0x01, utc: 0x02, manual: 0x03 } as const, [], (v) => (v === 'wintertime' ? 0x00 : v === 'summertime' ? 0x01 : v === 'utc' ? 0x02 : v === 'manual' ? 0x03 : -1));
 export type VehicleInformationTimeZone = keyof typeof VehicleInformationTimeZone.values;
 
 /** The properties of vehicle_information (0x0014). */

@@ -7,7 +7,7 @@ import { MeasuredAngle, MeasuredLength } from './unit-types.js';
 import { type Property, propertyComponents, readUniversal, storeUniversal, universalProperties, type UniversalState, universalToJson } from './universal-properties.js';
 
 /** vehicle_location.gps_source (capabilities/vehicle_location.yml:58) */
-export const VehicleLocationGpsSource = /*@__PURE__*/ defineEnum('vehicle_location.gps_source', { dead_reckoning: 0x00, real: 0x01, none: 0x02 } as const);
+export const VehicleLocationGpsSource = /*@__PURE__*/ defineEnum('vehicle_location.gps_source', { dead_reckoning: 0x00, real: 0x01, none: 0x02 } as const, [], (v) => (v === 'dead_reckoning' ? 0x00 : v === 'real' ? 0x01 : v === 'none' ? 0x02 : -1));
 export type VehicleLocationGpsSource = keyof typeof VehicleLocationGpsSource.values;
 
 /** The properties of vehicle_location (0x0030). */

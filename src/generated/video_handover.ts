@@ -6,7 +6,7 @@ import { MeasuredDuration } from './unit-types.js';
 import { type Property, propertyComponents, readUniversal, storeUniversal, universalProperties, type UniversalState, universalToJson } from './universal-properties.js';
 
 /** video_handover.screen (capabilities/video_handover.yml:39) */
-export const VideoHandoverScreen = /*@__PURE__*/ defineEnum('video_handover.screen', { front: 0x00, rear: 0x01 } as const);
+export const VideoHandoverScreen = /*@__PURE__*/ defineEnum('video_handover.screen', { front: 0x00, rear: 0x01 } as const, [], (v) => (v === 'front' ? 0x00 : v === 'rear' ? 0x01 : -1));
 export type VideoHandoverScreen = keyof typeof VideoHandoverScreen.values;
 
 /** The properties of video_handover (0x0043). */

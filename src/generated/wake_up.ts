@@ -5,7 +5,7 @@ import { type CapabilityCodec, type CommandBuilder, defineCapability, defineCapa
 import { type Property, propertyComponents, readUniversal, storeUniversal, universalProperties, type UniversalState, universalToJson } from './universal-properties.js';
 
 /** wake_up.status (capabilities/wake_up.yml:20) */
-export const WakeUpStatus = /*@__PURE__*/ defineEnum('wake_up.status', { wake_up: 0x00, sleep: 0x01 } as const);
+export const WakeUpStatus = /*@__PURE__*/ defineEnum('wake_up.status', { wake_up: 0x00, sleep: 0x01 } as const, [], (v) => (v === 'wake_up' ? 0x00 : v === 'sleep' ? 0x01 : -1));
 export type WakeUpStatus = keyof typeof WakeUpStatus.values;
 
 /** The properties of wake_up (0x0022). */

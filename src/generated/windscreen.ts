@@ -6,19 +6,19 @@ import { Zone } from './custom-types.js';
 import { type Property, propertyComponents, readUniversal, storeUniversal, universalProperties, type UniversalState, universalToJson } from './universal-properties.js';
 
 /** windscreen.wipers_status (capabilities/windscreen.yml:25) */
-export const WindscreenWipersStatus = /*@__PURE__*/ defineEnum('windscreen.wipers_status', { inactive: 0x00, active: 0x01, automatic: 0x02 } as const);
+export const WindscreenWipersStatus = /*@__PURE__*/ defineEnum('windscreen.wipers_status', { inactive: 0x00, active: 0x01, automatic: 0x02 } as const, [], (v) => (v === 'inactive' ? 0x00 : v === 'active' ? 0x01 : v === 'automatic' ? 0x02 : -1));
 export type WindscreenWipersStatus = keyof typeof WindscreenWipersStatus.values;
 
 /** windscreen.wipers_intensity (capabilities/windscreen.yml:43) */
-export const WindscreenWipersIntensity = /*@__PURE__*/ defineEnum('windscreen.wipers_intensity', { level_0: 0x00, level_1: 0x01, level_2: 0x02, level_3: 0x03 } as const);
+export const WindscreenWipersIntensity = /*@__PURE__*/ defineEnum('windscreen.wipers_intensity', { level_0: 0x00, level_1: 0x01, level_2: 0x02, level_3: 0x03 } as const, [], (v) => (v === 'level_0' ? 0x00 : v === 'level_1' ? 0x01 : v === 'level_2' ? 0x02 : v === 'level_3' ? 0x03 : -1));
 export type WindscreenWipersIntensity = keyof typeof WindscreenWipersIntensity.values;
 
 /** windscreen.windscreen_damage (capabilities/windscreen.yml:62) */
-export const WindscreenWindscreenDamage = /*@__PURE__*/ defineEnum('windscreen.windscreen_damage', { no_impact_detected: 0x00, impact_but_no_damage_detected: 0x01, damage_smaller_than_1_inch: 0x02, damage_larger_than_1_inch: 0x03 } as const);
+export const WindscreenWindscreenDamage = /*@__PURE__*/ defineEnum('windscreen.windscreen_damage', { no_impact_detected: 0x00, impact_but_no_damage_detected: 0x01, damage_smaller_than_1_inch: 0x02, damage_larger_than_1_inch: 0x03 } as const, [], (v) => (v === 'no_impact_detected' ? 0x00 : v === 'impact_but_no_damage_detected' ? 0x01 : v === 'damage_smaller_than_1_inch' ? 0x02 : v === 'damage_larger_than_1_inch' ? 0x03 : -1));
 export type WindscreenWindscreenDamage = keyof typeof WindscreenWindscreenDamage.values;
 
 /** windscreen.windscreen_needs_replacement (capabilities/windscreen.yml:100) */
-export const WindscreenWindscreenNeedsReplacement = /*@__PURE__*/ defineEnum('windscreen.windscreen_needs_replacement', { unknown: 0x00, no_replacement_needed: 0x01, replacement_needed: 0x02 } as const);
+export const WindscreenWindscreenNeedsReplacement = /*@__PURE__*/ defineEnum('windscreen.windscreen_needs_replacement', { unknown: 0x00, no_replacement_needed: 0x01, replacement_needed: 0x02 } as const, [], (v) => (v === 'unknown' ? 0x00 : v === 'no_replacement_needed' ? 0x01 : v === 'replacement_needed' ? 0x02 : -1));
 export type WindscreenWindscreenNeedsReplacement = keyof typeof WindscreenWindscreenNeedsReplacement.values;
 
 /** The properties of windscreen (0x0042). */
