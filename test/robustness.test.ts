@@ -209,7 +209,7 @@ describe('timestamps in JSON', () => {
     for (const ms of sequence) expect(fresh.timestampToJson(new Date(ms)), String(ms)).toBe(new Date(ms).toISOString());
   });
 
-  it('parse each timestamp on its own, whatever minute came before (the parser remembers the last two minutes)', async () => {
+  it('parse each timestamp on its own, whatever hour came before (the parser remembers the last two minutes and hours)', async () => {
     vi.resetModules();
     const fresh = (await import('../src/runtime/values.js')) as typeof import('../src/runtime/values.js');
     // What Date itself reads back to the very same text; anything else must be refused.
@@ -227,7 +227,7 @@ describe('timestamps in JSON', () => {
     const swaps = '0123456789:;./-TZz ';
     let refused = 0;
     for (let i = 0; i < 20_000; i++) {
-      // Mostly a few minutes around one moment, so that most strings fall in the minute parsed just before.
+      // Mostly a few minutes around one moment, so that most strings fall in the hour parsed just before.
       const ms = 1_569_857_650_000 + ((i * 7919) % 200_000) * (i % 5 === 0 ? 60_000 : 1);
       let s = new Date(ms).toISOString();
       if (i % 2 === 1) {

@@ -131,21 +131,32 @@ const daysInMonth = (y: number, m: number): number => (m === 2 && y % 4 === 0 &&
 // The last day parsed, as y * 10000 + m * 100 + d, and its day number: timestamps of a message share days.
 let parsedDate = -1;
 let parsedDays = 0;
-// The last two minutes parsed, the latest first: the strings that start with a minute's "YYYY-MM-DDTHH:MM:" are
-// those between its two bounds (the second ends in ";", the character after ":"), and where it starts in ms.
-// Two, because a message's data may hold a timestamp of another time than its components'. Empty at first.
+// Bounds of what the last full parses saw: the strings that start with a given "YYYY-MM-DDTHH:MM:" (a minute) or
+// "YYYY-MM-DDTHH:" (an hour) are those between two bounds, the second ending in ";", the character after ":".
+// The minutes of the last two full parses, where each starts in ms, the latest first; then their hours. Two,
+// because a message's data may hold a timestamp of another time than its components'. Empty at first.
 let minuteLow = '~';
 let minuteHigh = '';
 let parsedMinute = 0;
+let otherMinuteLow = '~';
+let otherMinuteHigh = '';
+let otherMinute = 0;
+let hourLow = '~';
+let hourHigh = '';
+let parsedHour = 0;
 let otherLow = '~';
 let otherHigh = '';
-let otherMinute = 0;
+let otherHour = 0;
 
 /**
  * The exact form toJSON writes, "YYYY-MM-DDTHH:MM:SS.sssZ" (from 1970 on), parsed without Date's general parser;
- * else -1. Checked without a branch per character. A string in one of the two minutes parsed last is told by
- * two string compares, which V8 runs as one builtin loop each, where each charCodeAt costs a representation
- * check: then only its last 7 characters are read.
+ * else -1. Checked without a branch per character.
+ *
+ * Each charCodeAt costs V8 a check of the string's representation, where a string compare is one builtin loop.
+ * So a string in either of the two minutes parsed last is told by two or four compares, and only its last 7
+ * characters are read; one in either of their hours, by up to four more, then its last 10 characters. Building
+ * the bounds costs about two full parses, so only a full parse (a new hour) builds them: states of a history a
+ * minute apart share their hour's.
  */
 function parseCanonicalIso(s: string): number {
   if (s.length !== 24) return -1;
@@ -153,51 +164,81 @@ function parseCanonicalIso(s: string): number {
     const within = msInMinute(s);
     return within < 0 ? -1 : parsedMinute + within;
   }
-  if (s > otherLow && s < otherHigh) {
+  if (s > otherMinuteLow && s < otherMinuteHigh) {
     const within = msInMinute(s);
     if (within < 0) return -1;
-    // The latest first, so that a run of timestamps in this minute is told by the first two compares.
-    const low = otherLow, high = otherHigh, minute = otherMinute; // prettier-ignore
-    otherLow = minuteLow;
-    otherHigh = minuteHigh;
+    const low = otherMinuteLow, high = otherMinuteHigh, minute = otherMinute; // prettier-ignore
+    otherMinuteLow = minuteLow;
+    otherMinuteHigh = minuteHigh;
     otherMinute = parsedMinute;
     minuteLow = low;
     minuteHigh = high;
     parsedMinute = minute;
     return minute + within;
   }
+  if (s > hourLow && s < hourHigh) {
+    const within = msInHour(s);
+    return within < 0 ? -1 : parsedHour + within;
+  }
+  if (s > otherLow && s < otherHigh) {
+    const within = msInHour(s);
+    if (within < 0) return -1;
+    // The latest first, so that a run of timestamps in this hour is told by fewer compares.
+    const low = otherLow, high = otherHigh, hour = otherHour; // prettier-ignore
+    otherLow = hourLow;
+    otherHigh = hourHigh;
+    otherHour = parsedHour;
+    hourLow = low;
+    hourHigh = high;
+    parsedHour = hour;
+    return hour + within;
+  }
   const c0 = s.charCodeAt(0) - 48, c1 = s.charCodeAt(1) - 48, c2 = s.charCodeAt(2) - 48, c3 = s.charCodeAt(3) - 48, s4 = s.charCodeAt(4); // prettier-ignore
   const c5 = s.charCodeAt(5) - 48, c6 = s.charCodeAt(6) - 48, s7 = s.charCodeAt(7), c8 = s.charCodeAt(8) - 48, c9 = s.charCodeAt(9) - 48, s10 = s.charCodeAt(10); // prettier-ignore
-  const c11 = s.charCodeAt(11) - 48, c12 = s.charCodeAt(12) - 48, s13 = s.charCodeAt(13), c14 = s.charCodeAt(14) - 48, c15 = s.charCodeAt(15) - 48, s16 = s.charCodeAt(16); // prettier-ignore
+  const c11 = s.charCodeAt(11) - 48, c12 = s.charCodeAt(12) - 48, s13 = s.charCodeAt(13), c14 = s.charCodeAt(14), c15 = s.charCodeAt(15), s16 = s.charCodeAt(16); // prettier-ignore
   // Each c | (9 - c) is negative, its sign bit set, unless 0 <= c <= 9.
-  const bad =
-    (c0 | (9 - c0) | c1 | (9 - c1) | c2 | (9 - c2) | c3 | (9 - c3) | c5 | (9 - c5) | c6 | (9 - c6) | c8 | (9 - c8) | c9 | (9 - c9)) |
-    (c11 | (9 - c11) | c12 | (9 - c12) | c14 | (9 - c14) | c15 | (9 - c15));
-  // "-", "-", "T", ":", ":" where they belong, or some bit is left.
-  const separators = (s4 ^ 45) | (s7 ^ 45) | (s10 ^ 84) | (s13 ^ 58) | (s16 ^ 58);
+  const bad = c0 | (9 - c0) | c1 | (9 - c1) | c2 | (9 - c2) | c3 | (9 - c3) | c5 | (9 - c5) | c6 | (9 - c6) | c8 | (9 - c8) | c9 | (9 - c9) | c11 | (9 - c11) | c12 | (9 - c12); // prettier-ignore
+  // "-", "-", "T", ":" where they belong, or some bit is left.
+  const separators = (s4 ^ 45) | (s7 ^ 45) | (s10 ^ 84) | (s13 ^ 58);
   const y = ((c0 * 10 + c1) * 10 + c2) * 10 + c3;
   const mo = c5 * 10 + c6;
   const d = c8 * 10 + c9;
   const h = c11 * 10 + c12;
-  const mi = c14 * 10 + c15;
-  const within = msInMinute(s);
-  if (bad < 0 || separators !== 0 || h > 23 || mi > 59 || within < 0) return -1;
+  const inHour = msInHour(s); // checks the minutes and what follows
+  if (bad < 0 || separators !== 0 || h > 23 || inHour < 0) return -1;
   const date = y * 10_000 + mo * 100 + d;
   if (date !== parsedDate) {
     if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo)) return -1;
     parsedDays = civilDays(y, mo, d);
     parsedDate = date;
   }
-  otherLow = minuteLow;
-  otherHigh = minuteHigh;
+  otherLow = hourLow;
+  otherHigh = hourHigh;
+  otherHour = parsedHour;
+  parsedHour = parsedDays * DAY_MS + h * 3_600_000;
+  const ms = parsedHour + inHour;
+  otherMinuteLow = minuteLow;
+  otherMinuteHigh = minuteHigh;
   otherMinute = parsedMinute;
-  parsedMinute = parsedDays * DAY_MS + (h * 60 + mi) * 60_000;
+  parsedMinute = ms - msInMinute(s);
   // Built from the codes, flat: a sliced or concatenated string would send every compare the slow way.
   // prettier-ignore
-  minuteLow = String.fromCharCode(c0 + 48, c1 + 48, c2 + 48, c3 + 48, s4, c5 + 48, c6 + 48, s7, c8 + 48, c9 + 48, s10, c11 + 48, c12 + 48, s13, c14 + 48, c15 + 48, s16);
-  // prettier-ignore
-  minuteHigh = String.fromCharCode(c0 + 48, c1 + 48, c2 + 48, c3 + 48, s4, c5 + 48, c6 + 48, s7, c8 + 48, c9 + 48, s10, c11 + 48, c12 + 48, s13, c14 + 48, c15 + 48, s16 + 1);
-  return parsedMinute + within;
+  {
+    hourLow = String.fromCharCode(c0 + 48, c1 + 48, c2 + 48, c3 + 48, s4, c5 + 48, c6 + 48, s7, c8 + 48, c9 + 48, s10, c11 + 48, c12 + 48, s13);
+    hourHigh = String.fromCharCode(c0 + 48, c1 + 48, c2 + 48, c3 + 48, s4, c5 + 48, c6 + 48, s7, c8 + 48, c9 + 48, s10, c11 + 48, c12 + 48, s13 + 1);
+    minuteLow = String.fromCharCode(c0 + 48, c1 + 48, c2 + 48, c3 + 48, s4, c5 + 48, c6 + 48, s7, c8 + 48, c9 + 48, s10, c11 + 48, c12 + 48, s13, c14, c15, s16);
+    minuteHigh = String.fromCharCode(c0 + 48, c1 + 48, c2 + 48, c3 + 48, s4, c5 + 48, c6 + 48, s7, c8 + 48, c9 + 48, s10, c11 + 48, c12 + 48, s13, c14, c15, s16 + 1);
+  }
+  return ms;
+}
+
+/** "MM:SS.sssZ" at the end of a canonical timestamp -> milliseconds into its hour, else -1. */
+function msInHour(s: string): number {
+  const c14 = s.charCodeAt(14) - 48, c15 = s.charCodeAt(15) - 48, s16 = s.charCodeAt(16); // prettier-ignore
+  const mi = c14 * 10 + c15;
+  const within = msInMinute(s);
+  if ((c14 | (9 - c14) | c15 | (9 - c15)) < 0 || s16 !== 58 || mi > 59 || within < 0) return -1;
+  return mi * 60_000 + within;
 }
 
 /** "SS.sssZ" at the end of a canonical timestamp -> milliseconds into its minute, else -1. */
