@@ -622,7 +622,8 @@ export function emit(model: Model, options: EmitOptions): Map<string, string> {
     f.print(
       '      }',
       '    } catch {',
-      '      // The general path meets the same error and reports it.',
+      '      // The general path meets the same error and reports it; the rest of this message goes that way too.',
+      `      ${f.use(rt('usualGaveUp'))}();`,
       '    }',
       `    ${f.use(rt('propertyFromJsonKey'))}(registry, cap, into, key, j);`,
       '  }',

@@ -196,6 +196,30 @@ describe('generated paths for the usual shape', () => {
     expect(taken).toBeGreaterThan(100);
   });
 
+  it('read the JSON of each nested state at most once by the generated paths, however the states nest', () => {
+    // The innermost state has a bad timestamp, so every level's generated path gives up. Were each level to
+    // try its nested states again, the work would double per level (16 levels took over a second).
+    const depth = 12;
+    let json: unknown = { set: { doors: { locks_state: { data: 'locked', timestamp: 'yesterday' } } } };
+    for (let i = 0; i < depth; i++) json = { set: { historical: { states: [{ data: json, timestamp: '2019-09-30T15:34:10.000Z' }] } } };
+    const wrapped = capabilities.filter((c) => c.name === 'historical' || c.name === 'doors');
+    const saved = wrapped.map((c) => c.usual!);
+    let attempts = 0;
+    wrapped.forEach((c, i) => {
+      const own = saved[i]!;
+      c.usual = { ...own, fromJson: (...args) => (attempts++, own.fromJson!(...args)) } satisfies UsualPaths;
+    });
+    let got: unknown;
+    try {
+      got = fromJsonOutcome(json);
+    } finally {
+      wrapped.forEach((c, i) => (c.usual = saved[i]));
+    }
+    expect(got).toStrictEqual(generalOnly(() => fromJsonOutcome(json)));
+    expect(got).toMatchObject({ error: { code: 'INVALID_VALUE', path: `set${'.historical.states[0].data.set'.repeat(depth)}.doors.locks_state.timestamp` } });
+    expect(attempts).toBe(depth + 1);
+  });
+
   it('take every state of the benchmark fixtures themselves', () => {
     // The fixtures are states of the usual shape, nested ones included: none may fall to the general reader.
     const fixtures = (JSON.parse(readFileSync(join(import.meta.dirname, '..', 'bench', 'fixtures.json'), 'utf8')) as { fixtures: Array<{ hex: string }> }).fixtures;

@@ -189,7 +189,27 @@ export function countAllowedKeys(json: unknown, allowed: readonly string[]): num
   return n;
 }
 
+// How many messageFromJson calls are under way (nested states call it again), and whether a generated path gave
+// up in this one: then the rest of it is general, so that a nested state is not tried again at every level
+// that retries (which would double the work per level).
+let fromJsonDepth = 0;
+let fromJsonGeneral = false;
+
+/** For the generated stateFromJson: it gave a key up, and the general path is to take everything from here. */
+export function usualGaveUp(): void {
+  fromJsonGeneral = true;
+}
+
 export function messageFromJson(lazy: Registry, input: unknown): Message {
+  fromJsonDepth++;
+  try {
+    return messageFromJsonIn(lazy, input);
+  } finally {
+    if (--fromJsonDepth === 0) fromJsonGeneral = false;
+  }
+}
+
+function messageFromJsonIn(lazy: Registry, input: unknown): Message {
   const registry = resolveRegistry(lazy);
   let json = input;
   if (typeof input === 'string') {
@@ -265,7 +285,7 @@ function requestIdsFromJson(cap: CapabilityCodec | undefined, body: unknown): nu
 function stateFromJson(registry: Registry, cap: CapabilityCodec | undefined, capabilityId: number, body: unknown): StateMessage {
   const into: StateInProgress = { state: {}, wireOrder: [], unknownProperties: undefined };
   if (isPlainJsonObject(body)) {
-    if (cap !== undefined && cap.usual !== undefined && cap.usual.fromJson !== undefined) cap.usual.fromJson(registry, cap, body, into);
+    if (cap !== undefined && cap.usual !== undefined && cap.usual.fromJson !== undefined && !fromJsonGeneral) cap.usual.fromJson(registry, cap, body, into);
     else for (const key in body) propertyFromJsonKey(registry, cap, into, key, body[key]);
   } else {
     for (const key of jsonKeys(body, 'the properties')) propertyFromJsonKey(registry, cap, into, key, (body as Record<string, unknown>)[key]);
