@@ -131,22 +131,43 @@ const daysInMonth = (y: number, m: number): number => (m === 2 && y % 4 === 0 &&
 // The last day parsed, as y * 10000 + m * 100 + d, and its day number: timestamps of a message share days.
 let parsedDate = -1;
 let parsedDays = 0;
-// Bounds of what the last full parses saw: the strings that start with a given "YYYY-MM-DDTHH:MM:" (a minute) or
-// "YYYY-MM-DDTHH:" (an hour) are those between two bounds, the second ending in ";", the character after ":".
-// The minutes of the last two full parses, where each starts in ms, the latest first; then their hours. Two,
-// because a message's data may hold a timestamp of another time than its components'. Empty at first.
-let minuteLow = '~';
-let minuteHigh = '';
-let parsedMinute = 0;
-let otherMinuteLow = '~';
-let otherMinuteHigh = '';
-let otherMinute = 0;
-let hourLow = '~';
-let hourHigh = '';
-let parsedHour = 0;
-let otherLow = '~';
-let otherHigh = '';
-let otherHour = 0;
+/**
+ * The last two prefixes (minutes or hours) of fully parsed timestamps, the latest first: the strings that start
+ * with a prefix such as "YYYY-MM-DDTHH:MM:" are those between two bounds, the prefix itself and the prefix with
+ * its last character, ":", replaced by the next one, ";". Two, because a message's data may hold a timestamp of
+ * another time than its components'.
+ */
+class RecentPrefixes {
+  // Empty ranges at first: nothing is above "~" and below "".
+  low = '~';
+  high = '';
+  start = 0;
+  otherLow = '~';
+  otherHigh = '';
+  otherStart = 0;
+
+  /** Where the prefix `s` starts with begins, in ms, when it is one of the two; else -1. */
+  startOf(s: string): number {
+    if (s > this.low && s < this.high) return this.start;
+    if (!(s > this.otherLow && s < this.otherHigh)) return -1;
+    // The latest first, so that a run of timestamps with this prefix is told by the first two compares.
+    const low = this.otherLow, high = this.otherHigh, start = this.otherStart; // prettier-ignore
+    this.push(low, high, start);
+    return start;
+  }
+
+  push(low: string, high: string, start: number): void {
+    this.otherLow = this.low;
+    this.otherHigh = this.high;
+    this.otherStart = this.start;
+    this.low = low;
+    this.high = high;
+    this.start = start;
+  }
+}
+
+const minutes = new RecentPrefixes();
+const hours = new RecentPrefixes();
 
 /**
  * The exact form toJSON writes, "YYYY-MM-DDTHH:MM:SS.sssZ" (from 1970 on), parsed without Date's general parser;
@@ -160,38 +181,15 @@ let otherHour = 0;
  */
 function parseCanonicalIso(s: string): number {
   if (s.length !== 24) return -1;
-  if (s > minuteLow && s < minuteHigh) {
+  const minute = minutes.startOf(s);
+  if (minute >= 0) {
     const within = msInMinute(s);
-    return within < 0 ? -1 : parsedMinute + within;
+    return within < 0 ? -1 : minute + within;
   }
-  if (s > otherMinuteLow && s < otherMinuteHigh) {
-    const within = msInMinute(s);
-    if (within < 0) return -1;
-    const low = otherMinuteLow, high = otherMinuteHigh, minute = otherMinute; // prettier-ignore
-    otherMinuteLow = minuteLow;
-    otherMinuteHigh = minuteHigh;
-    otherMinute = parsedMinute;
-    minuteLow = low;
-    minuteHigh = high;
-    parsedMinute = minute;
-    return minute + within;
-  }
-  if (s > hourLow && s < hourHigh) {
+  const hour = hours.startOf(s);
+  if (hour >= 0) {
     const within = msInHour(s);
-    return within < 0 ? -1 : parsedHour + within;
-  }
-  if (s > otherLow && s < otherHigh) {
-    const within = msInHour(s);
-    if (within < 0) return -1;
-    // The latest first, so that a run of timestamps in this hour is told by fewer compares.
-    const low = otherLow, high = otherHigh, hour = otherHour; // prettier-ignore
-    otherLow = hourLow;
-    otherHigh = hourHigh;
-    otherHour = parsedHour;
-    hourLow = low;
-    hourHigh = high;
-    parsedHour = hour;
-    return hour + within;
+    return within < 0 ? -1 : hour + within;
   }
   const c0 = s.charCodeAt(0) - 48, c1 = s.charCodeAt(1) - 48, c2 = s.charCodeAt(2) - 48, c3 = s.charCodeAt(3) - 48, s4 = s.charCodeAt(4); // prettier-ignore
   const c5 = s.charCodeAt(5) - 48, c6 = s.charCodeAt(6) - 48, s7 = s.charCodeAt(7), c8 = s.charCodeAt(8) - 48, c9 = s.charCodeAt(9) - 48, s10 = s.charCodeAt(10); // prettier-ignore
@@ -204,7 +202,7 @@ function parseCanonicalIso(s: string): number {
   const mo = c5 * 10 + c6;
   const d = c8 * 10 + c9;
   const h = c11 * 10 + c12;
-  const inHour = msInHour(s); // checks the minutes and what follows
+  const inHour = msInHour(s); // checks the minutes (c14, c15) and what follows
   if (bad < 0 || separators !== 0 || h > 23 || inHour < 0) return -1;
   const date = y * 10_000 + mo * 100 + d;
   if (date !== parsedDate) {
@@ -212,24 +210,22 @@ function parseCanonicalIso(s: string): number {
     parsedDays = civilDays(y, mo, d);
     parsedDate = date;
   }
-  otherLow = hourLow;
-  otherHigh = hourHigh;
-  otherHour = parsedHour;
-  parsedHour = parsedDays * DAY_MS + h * 3_600_000;
-  const ms = parsedHour + inHour;
-  otherMinuteLow = minuteLow;
-  otherMinuteHigh = minuteHigh;
-  otherMinute = parsedMinute;
-  parsedMinute = ms - msInMinute(s);
+  const hourStart = parsedDays * DAY_MS + h * 3_600_000;
   // Built from the codes, flat: a sliced or concatenated string would send every compare the slow way.
   // prettier-ignore
   {
-    hourLow = String.fromCharCode(c0 + 48, c1 + 48, c2 + 48, c3 + 48, s4, c5 + 48, c6 + 48, s7, c8 + 48, c9 + 48, s10, c11 + 48, c12 + 48, s13);
-    hourHigh = String.fromCharCode(c0 + 48, c1 + 48, c2 + 48, c3 + 48, s4, c5 + 48, c6 + 48, s7, c8 + 48, c9 + 48, s10, c11 + 48, c12 + 48, s13 + 1);
-    minuteLow = String.fromCharCode(c0 + 48, c1 + 48, c2 + 48, c3 + 48, s4, c5 + 48, c6 + 48, s7, c8 + 48, c9 + 48, s10, c11 + 48, c12 + 48, s13, c14, c15, s16);
-    minuteHigh = String.fromCharCode(c0 + 48, c1 + 48, c2 + 48, c3 + 48, s4, c5 + 48, c6 + 48, s7, c8 + 48, c9 + 48, s10, c11 + 48, c12 + 48, s13, c14, c15, s16 + 1);
+    hours.push(
+      String.fromCharCode(c0 + 48, c1 + 48, c2 + 48, c3 + 48, s4, c5 + 48, c6 + 48, s7, c8 + 48, c9 + 48, s10, c11 + 48, c12 + 48, s13),
+      String.fromCharCode(c0 + 48, c1 + 48, c2 + 48, c3 + 48, s4, c5 + 48, c6 + 48, s7, c8 + 48, c9 + 48, s10, c11 + 48, c12 + 48, s13 + 1),
+      hourStart,
+    );
+    minutes.push(
+      String.fromCharCode(c0 + 48, c1 + 48, c2 + 48, c3 + 48, s4, c5 + 48, c6 + 48, s7, c8 + 48, c9 + 48, s10, c11 + 48, c12 + 48, s13, c14, c15, s16),
+      String.fromCharCode(c0 + 48, c1 + 48, c2 + 48, c3 + 48, s4, c5 + 48, c6 + 48, s7, c8 + 48, c9 + 48, s10, c11 + 48, c12 + 48, s13, c14, c15, s16 + 1),
+      hourStart + ((c14 - 48) * 10 + (c15 - 48)) * 60_000,
+    );
   }
-  return ms;
+  return hourStart + inHour;
 }
 
 /** "MM:SS.sssZ" at the end of a canonical timestamp -> milliseconds into its hour, else -1. */
