@@ -285,12 +285,16 @@ export function emit(model: Model, options: EmitOptions): Map<string, string> {
     }
   };
 
+  /** The name of the generic `Property<T>` type in a module: declared in the universal one, imported elsewhere. */
+  const propertyType = (f: GeneratedFile, at: Home): string =>
+    at === UNIVERSAL ? 'Property' : f.use({ name: 'Property', from: `./${UNIVERSAL}.js`, typeOnly: true });
+
   /** The cases of a generated JSON body: usual properties name their codec; others take the general path. */
   const printUsualJson = (f: GeneratedFile, at: Home, props: PropertyDef[]): void => {
     const isUsual = f.use(rt('isUsual'));
     const usualJson = f.use(rt('usualJson'));
     const general = f.use(rt('propertyToJson'));
-    const property = at === UNIVERSAL ? 'Property' : f.use({ name: 'Property', from: `./${UNIVERSAL}.js`, typeOnly: true });
+    const property = propertyType(f, at);
     const json = f.use(rt('Json', true));
     for (const p of props) {
       const type = `${property}<${tsType(f, at, p.type)}>`;
@@ -322,9 +326,11 @@ export function emit(model: Model, options: EmitOptions): Map<string, string> {
     const usualShape = f.use(rt('usualShape'));
     const timestamp = f.use(rt('timestampFromJson'));
     const propertyJson = f.use(rt('PropertyJson', true));
-    const property = at === UNIVERSAL ? 'Property' : f.use({ name: 'Property', from: `./${UNIVERSAL}.js`, typeOnly: true });
+    const property = propertyType(f, at);
     for (const p of props) {
-      const c = codec(f, at, p.type);
+      // The property of JSON `x` whose usualShape is `shape`.
+      const value = (x: string, shape: string): string =>
+        `${usual}(${codec(f, at, p.type)}.fromJSON(${x}.data), ${shape} === 2 ? ${timestamp}(${x}.timestamp) : undefined)`;
       const key = `s.${p.nameCased}`;
       f.print(`        case ${q(p.name)}: {`);
       if (p.multiple) {
@@ -337,7 +343,7 @@ export function emit(model: Model, options: EmitOptions): Map<string, string> {
           '            const x = items[i]!;',
           `            const m = ${usualShape}(x);`,
           '            if (m === 0) break;',
-          `            out[i] = ${usual}(${c}.fromJSON(x.data), m === 2 ? ${timestamp}(x.timestamp) : undefined);`,
+          `            out[i] = ${value('x', 'm')};`,
           '          }',
           '          if (i < items.length) break;',
           `          ${key} = out;`,
@@ -346,7 +352,7 @@ export function emit(model: Model, options: EmitOptions): Map<string, string> {
       } else {
         f.print(
           '          if (n === 0) break;',
-          `          ${key} = ${usual}(${c}.fromJSON(j.data), n === 2 ? ${timestamp}(j.timestamp) : undefined);`,
+          `          ${key} = ${value('j', 'n')};`,
           `          order.push(${hex(p.id)});`,
         );
       }
@@ -355,7 +361,7 @@ export function emit(model: Model, options: EmitOptions): Map<string, string> {
   };
 
   const printStateFields = (f: GeneratedFile, at: Home, props: PropertyDef[]): void => {
-    const property = at === UNIVERSAL ? 'Property' : f.use({ name: 'Property', from: `./${UNIVERSAL}.js`, typeOnly: true });
+    const property = propertyType(f, at);
     for (const p of props) {
       const doc = `${hex(p.id)} ${p.name}${p.multiple ? ', multiple' : ''}`;
       f.print(`  /** ${p.deprecated ? '@deprecated ' : ''}${doc} */`);
