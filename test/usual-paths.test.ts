@@ -19,39 +19,35 @@ const params = (numRuns: number): fc.Parameters<unknown> => ({ seed: SEED, numRu
 
 const capabilities = [...resolveRegistry(registry).byId.values()] as Array<{ -readonly [K in keyof CapabilityCodec]: CapabilityCodec[K] }>;
 
-/** Runs `fn` with the generated paths of every capability taken away, so that only the general paths run. */
-function generalOnly<T>(fn: () => T): T {
-  const saved = capabilities.map((c) => c.usual);
-  for (const c of capabilities) c.usual = undefined;
+/** Runs `fn` with the generated paths of each of `caps` replaced by what `replace` makes of them. */
+function withUsual<T>(caps: typeof capabilities, replace: (own: UsualPaths) => UsualPaths | undefined, fn: () => T): T {
+  const saved = caps.map((c) => c.usual!);
+  caps.forEach((c, i) => (c.usual = replace(saved[i]!)));
   try {
     return fn();
   } finally {
-    capabilities.forEach((c, i) => (c.usual = saved[i]));
+    caps.forEach((c, i) => (c.usual = saved[i]));
   }
+}
+
+/** Runs `fn` with the generated paths of every capability taken away, so that only the general paths run. */
+function generalOnly<T>(fn: () => T): T {
+  return withUsual(capabilities, () => undefined, fn);
 }
 
 /** Runs `fn` counting the generated readers' tries on states of `caps`, and those they gave up. */
 function countingTries(caps: typeof capabilities, fn: () => void): { attempts: number; given: number } {
-  const saved = caps.map((c) => c.usual!);
   const tries = { attempts: 0, given: 0 };
-  caps.forEach((c, i) => {
-    const own = saved[i]!;
-    c.usual = {
-      read: (...args) => {
-        tries.attempts++;
-        const state = own.read(...args);
-        if (state === undefined) tries.given++;
-        return state;
-      },
-      json: own.json,
-      fromJson: own.fromJson,
-    } satisfies UsualPaths;
+  const counting = (own: UsualPaths): UsualPaths => ({
+    ...own,
+    read: (...args) => {
+      tries.attempts++;
+      const state = own.read(...args);
+      if (state === undefined) tries.given++;
+      return state;
+    },
   });
-  try {
-    fn();
-  } finally {
-    caps.forEach((c, i) => (c.usual = saved[i]));
-  }
+  withUsual(caps, counting, fn);
   return tries;
 }
 
@@ -202,19 +198,12 @@ describe('generated paths for the usual shape', () => {
     const depth = 12;
     let json: unknown = { set: { doors: { locks_state: { data: 'locked', timestamp: 'yesterday' } } } };
     for (let i = 0; i < depth; i++) json = { set: { historical: { states: [{ data: json, timestamp: '2019-09-30T15:34:10.000Z' }] } } };
-    const wrapped = capabilities.filter((c) => c.name === 'historical' || c.name === 'doors');
-    const saved = wrapped.map((c) => c.usual!);
     let attempts = 0;
-    wrapped.forEach((c, i) => {
-      const own = saved[i]!;
-      c.usual = { ...own, fromJson: (...args) => (attempts++, own.fromJson!(...args)) } satisfies UsualPaths;
-    });
-    let got: unknown;
-    try {
-      got = fromJsonOutcome(json);
-    } finally {
-      wrapped.forEach((c, i) => (c.usual = saved[i]));
-    }
+    const got = withUsual(
+      capabilities.filter((c) => c.name === 'historical' || c.name === 'doors'),
+      (own) => ({ ...own, fromJson: (...args) => (attempts++, own.fromJson!(...args)) }),
+      () => fromJsonOutcome(json),
+    );
     expect(got).toStrictEqual(generalOnly(() => fromJsonOutcome(json)));
     expect(got).toMatchObject({ error: { code: 'INVALID_VALUE', path: `set${'.historical.states[0].data.set'.repeat(depth)}.doors.locks_state.timestamp` } });
     expect(attempts).toBe(depth + 1);
