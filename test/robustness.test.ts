@@ -200,12 +200,15 @@ describe('timestamps in JSON', () => {
     }
   });
 
-  it('format each timestamp on its own, whatever minute and day came before (the formatter remembers the last minute)', async () => {
+  it('format each timestamp on its own, whatever minute and day came before (the formatter remembers the last two minutes)', async () => {
     // A fresh copy of the module: its very first timestamp, in the first minute of 1970, has no minute before it.
     vi.resetModules();
     const fresh = (await import('../src/runtime/values.js')) as typeof import('../src/runtime/values.js');
     const sequence = [0, 59_999, 60_000, 1, 86_399_999, 86_400_000, 86_340_000, 1_569_857_699_999, 1_569_857_700_000, 1_484_065_925_000, 1_569_857_700_001, 1_569_857_640_000];
     for (let i = 0; i < 5000; i++) sequence.push(1_569_857_650_000 + ((i * 7919) % 300_000) * (i % 3 === 0 ? 1000 : 1));
+    // A message's property times with a date value among them, and three minutes in turn.
+    for (let i = 0; i < 600; i++) sequence.push(i % 7 === 3 ? 1_484_065_925_000 + i : 1_569_857_650_000 + i * 997);
+    for (let i = 0; i < 600; i++) sequence.push(1_569_857_650_000 + (i % 3) * 3_600_000 + i);
     for (const ms of sequence) expect(fresh.timestampToJson(new Date(ms)), String(ms)).toBe(new Date(ms).toISOString());
   });
 

@@ -68,11 +68,48 @@ function civilDays(y: number, m: number, d: number): number {
   return era * 146_097 + doe - 719_468;
 }
 
-// The digits of the last minute formatted, "YYYY-MM-DDTHH:MM", and where it starts: the timestamps of a message
-// mostly fall in one minute, and then only seconds and milliseconds are left to work out.
-let minuteStart = NaN;
-let cachedDay = NaN;
-let y0 = 0, y1 = 0, y2 = 0, y3 = 0, m0 = 0, m1 = 0, d0 = 0, d1 = 0, h0 = 0, h1 = 0, n0 = 0, n1 = 0; // prettier-ignore
+/**
+ * The digits of one minute, "YYYY-MM-DDTHH:MM", as char codes, and where that minute starts. Timestamps of a
+ * message mostly fall in a minute or two (a property's time, and a value that is itself a date), and then only
+ * seconds and milliseconds are left to work out.
+ */
+class MinuteDigits {
+  start = NaN;
+  day = NaN;
+  y0 = 0; y1 = 0; y2 = 0; y3 = 0; m0 = 0; m1 = 0; d0 = 0; d1 = 0; h0 = 0; h1 = 0; n0 = 0; n1 = 0; // prettier-ignore
+
+  /** Sets the digits of the minute `ms` falls in; 0 <= ms < 253,402,300,800,000 (the 4-digit years). */
+  fill(ms: number): void {
+    // Integer arithmetic from here: % on a double past 2^31 would call out to fmod.
+    const days = Math.floor(ms / DAY_MS) | 0;
+    if (days !== this.day) {
+      this.day = days;
+      const ymd = civilDate(days);
+      const y = (ymd / 10_000) | 0;
+      const md = ymd - y * 10_000;
+      this.y0 = 48 + ((y / 1000) | 0);
+      this.y1 = 48 + (((y / 100) | 0) % 10);
+      this.y2 = 48 + (((y / 10) | 0) % 10);
+      this.y3 = 48 + (y % 10);
+      this.m0 = 48 + ((md / 1000) | 0);
+      this.m1 = 48 + (((md / 100) | 0) % 10);
+      this.d0 = 48 + (((md / 10) | 0) % 10);
+      this.d1 = 48 + (md % 10);
+    }
+    const mins = (((ms - days * DAY_MS) | 0) / 60_000) | 0;
+    const hour = (mins / 60) | 0;
+    const min = mins - hour * 60;
+    this.h0 = 48 + ((hour / 10) | 0);
+    this.h1 = 48 + (hour % 10);
+    this.n0 = 48 + ((min / 10) | 0);
+    this.n1 = 48 + (min % 10);
+    this.start = days * DAY_MS + mins * 60_000;
+  }
+}
+
+// The two minutes formatted last, latest first: a new minute takes the older one's place.
+let recentMinute = new MinuteDigits();
+let olderMinute = new MinuteDigits();
 
 /**
  * ISO 8601 with milliseconds, exactly as Date.prototype.toISOString writes it, several times faster: timestamps
@@ -83,33 +120,17 @@ export function timestampToJson(t: Timestamp): string {
   if (typeof t === 'bigint') return t.toString();
   const ms = t.getTime();
   if (!(ms >= 0 && ms < 253_402_300_800_000)) return t.toISOString(); // before 1970 or past 9999: extended years
-  let inMinute = ms - minuteStart;
+  let m = recentMinute;
+  let inMinute = ms - m.start;
   if (!(inMinute >= 0 && inMinute < 60_000)) {
-    // Integer arithmetic from here: % on a double past 2^31 would call out to fmod.
-    const days = Math.floor(ms / DAY_MS) | 0;
-    if (days !== cachedDay) {
-      cachedDay = days;
-      const ymd = civilDate(days);
-      const y = (ymd / 10_000) | 0;
-      const md = ymd - y * 10_000;
-      y0 = 48 + ((y / 1000) | 0);
-      y1 = 48 + (((y / 100) | 0) % 10);
-      y2 = 48 + (((y / 10) | 0) % 10);
-      y3 = 48 + (y % 10);
-      m0 = 48 + ((md / 1000) | 0);
-      m1 = 48 + (((md / 100) | 0) % 10);
-      d0 = 48 + (((md / 10) | 0) % 10);
-      d1 = 48 + (md % 10);
+    m = olderMinute;
+    inMinute = ms - m.start;
+    if (!(inMinute >= 0 && inMinute < 60_000)) {
+      m.fill(ms);
+      inMinute = ms - m.start;
     }
-    const mins = (((ms - days * DAY_MS) | 0) / 60_000) | 0;
-    const hour = (mins / 60) | 0;
-    const min = mins - hour * 60;
-    h0 = 48 + ((hour / 10) | 0);
-    h1 = 48 + (hour % 10);
-    n0 = 48 + ((min / 10) | 0);
-    n1 = 48 + (min % 10);
-    minuteStart = days * DAY_MS + mins * 60_000;
-    inMinute = ms - minuteStart;
+    olderMinute = recentMinute;
+    recentMinute = m;
   }
   // Remainders by subtraction, which the compiler keeps to a multiply where a % would also divide.
   const x = inMinute | 0;
@@ -120,7 +141,7 @@ export function timestampToJson(t: Timestamp): string {
   const ms10 = ((milli - ms100 * 100) / 10) | 0;
   // prettier-ignore
   return String.fromCharCode(
-    y0, y1, y2, y3, 45, m0, m1, 45, d0, d1, 84, h0, h1, 58, n0, n1, 58,
+    m.y0, m.y1, m.y2, m.y3, 45, m.m0, m.m1, 45, m.d0, m.d1, 84, m.h0, m.h1, 58, m.n0, m.n1, 58,
     48 + sec10, 48 + sec - sec10 * 10, 46, 48 + ms100, 48 + ms10, 48 + milli - ms100 * 100 - ms10 * 10, 90,
   );
 }
