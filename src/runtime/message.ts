@@ -592,37 +592,62 @@ export function writeMessage(w: Writer, lazy: Registry, message: Message): void 
     if (cap) checkRequestIds(cap, ids, -1);
     return;
   }
-  const list = inKeyOrder(cap, message);
-  if (list === undefined) {
-    forEachProperty(cap, message, (pid, codec, property, index) => {
-      try {
-        writeProperty(w, registry, pid, codec, property);
-      } catch (e) {
-        rethrowWithin(e, `${cap ? cap.name : capabilityKey(id)}.${codec ? codec.name : propertyKey(pid)}${index >= 0 ? `[${index}]` : ''}`);
-      }
-    });
-    return;
-  }
-  for (let i = 0; i < list.length; i += 2) {
-    const codec = list[i] as PropertyCodec;
-    const value = list[i + 1];
-    if (!codec.multiple) {
+  if (cap !== undefined && writeInKeyOrder(w, registry, cap, message)) return;
+  forEachProperty(cap, message, (pid, codec, property, index) => {
+    try {
+      writeProperty(w, registry, pid, codec, property);
+    } catch (e) {
+      rethrowWithin(e, `${cap ? cap.name : capabilityKey(id)}.${codec ? codec.name : propertyKey(pid)}${index >= 0 ? `[${index}]` : ''}`);
+    }
+  });
+}
+
+/**
+ * Writes the state key by key, as inKeyOrder would list it, checking the order as it goes: no list is built.
+ * When the order turns out otherwise it takes back what it wrote and returns false. Any error it throws first
+ * is the one forEachProperty would throw: up to there, both visit the same properties in the same order.
+ */
+function writeInKeyOrder(w: Writer, registry: Registry, cap: CapabilityCodec, message: StateMessage): boolean {
+  const order = message.wireOrder;
+  if (order === undefined || (message.unknownProperties !== undefined && message.unknownProperties.length > 0)) return false;
+  const start = w.pos;
+  const tables = tablesOf(cap);
+  const state = message.state as Record<string, unknown>;
+  let p = 0;
+  for (const key in state) {
+    const value = state[key];
+    if (value === undefined) continue;
+    const codec = p < order.length ? tables.byId[order[p]!] : undefined;
+    if (codec !== undefined && codec.key === key && !codec.multiple) {
+      p++;
       try {
         writeProperty(w, registry, codec.id, codec, value as AnyProperty);
       } catch (e) {
-        rethrowWithin(e, `${cap!.name}.${codec.name}`);
+        rethrowWithin(e, `${cap.name}.${codec.name}`);
       }
       continue;
     }
-    const items = value as AnyProperty[];
-    for (let j = 0; j < items.length; j++) {
-      try {
-        writeProperty(w, registry, codec.id, codec, items[j]!);
-      } catch (e) {
-        rethrowWithin(e, `${cap!.name}.${codec.name}[${j}]`);
+    if (codec !== undefined && codec.key === key && Array.isArray(value)) {
+      for (let j = 0; j < value.length; j++) {
+        if (order[p++] !== codec.id) {
+          w.pos = start;
+          return false;
+        }
+        try {
+          writeProperty(w, registry, codec.id, codec, value[j] as AnyProperty);
+        } catch (e) {
+          rethrowWithin(e, `${cap.name}.${codec.name}[${j}]`);
+        }
       }
+      continue;
     }
+    // An empty multiple property has no place in wireOrder; anything else is out of order.
+    if (Array.isArray(value) && value.length === 0 && tables.byKey.get(key)?.multiple) continue;
+    w.pos = start;
+    return false;
   }
+  // wireOrder may name more than is left (properties taken out by hand): the general visit skips those too.
+  return true;
 }
 
 function resolveCapability(registry: Registry, message: Message): CapabilityCodec | undefined {
