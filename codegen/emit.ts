@@ -599,12 +599,17 @@ export function emit(model: Model, options: EmitOptions): Map<string, string> {
     );
     f.print(
       '',
-      '/** The JSON body of a state listed by inKeyOrder: each property under its name, in that order. */',
-      `function stateToJson(registry: ${f.use(rt('Registry', true))}, list: readonly unknown[]): Record<string, ${json}> {`,
+      '/** The JSON body of a state, key by key, each property under its name; undefined once a key is out of wire order. */',
+      `function stateToJson(registry: ${f.use(rt('Registry', true))}, tables: ${f.use(rt('CapabilityTables', true))}, state: object, order: readonly number[]): Record<string, ${json}> | undefined {`,
       `  const b: Record<string, ${json}> = {};`,
-      '  for (let i = 0; i < list.length; i += 2) {',
-      `    const c = list[i] as ${f.use(rt('PropertyCodec', true))};`,
-      '    const v = list[i + 1];',
+      '  let p = 0;',
+      '  for (const key in state) {',
+      '    const v = (state as Record<string, unknown>)[key];',
+      '    if (v === undefined) continue;',
+      `    const c = ${f.use(rt('nextInOrder'))}(tables, order, p, key, v);`,
+      '    if (c === null) return undefined;',
+      '    if (c === undefined) continue;',
+      '    p += c.multiple ? (v as unknown[]).length : 1;',
       '    switch (c.id) {',
     );
     printUsualJson(f, at, c.properties);

@@ -8,32 +8,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AutoApiError, decode, encode, fromHex, fromJSON, registry, toHex, toJSON } from '../src/index.js';
-import { resolveRegistry, type CapabilityCodec, type UsualPaths } from '../src/runtime/index.js';
+import { AutoApiError, decode, encode, fromHex, fromJSON, toHex, toJSON } from '../src/index.js';
+import { type UsualPaths } from '../src/runtime/index.js';
 import { stateMessageArb, wireMessageArb } from './support/arbitraries.js';
 import { component, model, property, propertyExamples, stateMessage } from './support/spec.js';
+import { capabilities, generalOnly, withUsual } from './support/usual.js';
 
 const SEED = Number(process.env.FC_SEED ?? 0x0d13);
 const RUNS = Number(process.env.FC_RUNS ?? 1);
 const params = (numRuns: number): fc.Parameters<unknown> => ({ seed: SEED, numRuns: Math.ceil(numRuns * RUNS) });
-
-const capabilities = [...resolveRegistry(registry).byId.values()] as Array<{ -readonly [K in keyof CapabilityCodec]: CapabilityCodec[K] }>;
-
-/** Runs `fn` with the generated paths of each of `caps` replaced by what `replace` makes of them. */
-function withUsual<T>(caps: typeof capabilities, replace: (own: UsualPaths) => UsualPaths | undefined, fn: () => T): T {
-  const saved = caps.map((c) => c.usual!);
-  caps.forEach((c, i) => (c.usual = replace(saved[i]!)));
-  try {
-    return fn();
-  } finally {
-    caps.forEach((c, i) => (c.usual = saved[i]));
-  }
-}
-
-/** Runs `fn` with the generated paths of every capability taken away, so that only the general paths run. */
-function generalOnly<T>(fn: () => T): T {
-  return withUsual(capabilities, () => undefined, fn);
-}
 
 /** Runs `fn` counting the generated readers' tries on states of `caps`, and those they gave up. */
 function countingTries(caps: typeof capabilities, fn: () => void): { attempts: number; given: number } {

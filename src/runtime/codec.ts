@@ -72,8 +72,11 @@ export interface UsualPaths {
    * of this capability and of the usual shape (data, maybe an 8-byte timestamp); else undefined.
    */
   read(r: Reader, start: number, end: number, order: number[]): object | undefined;
-  /** The JSON body of a state listed as [codec, value, ...] by inKeyOrder. */
-  json(registry: Registry, list: readonly unknown[]): Record<string, Json>;
+  /**
+   * The JSON body of a state, key by key, while its keys meet `order` (see nextInOrder); undefined as soon as
+   * they do not, and the general path runs.
+   */
+  json(registry: Registry, tables: CapabilityTables, state: object, order: readonly number[]): Record<string, Json> | undefined;
   /**
    * Builds a state from its JSON body (a plain object) into `into`, key by key; each key it does not take
    * goes to `propertyFromJsonKey`, the general path. Undefined in code generated before it.

@@ -11,7 +11,6 @@ import {
   COMPONENT,
   MESSAGE_TYPES,
   forEachProperty,
-  inKeyOrder,
   presentComponents,
   propertyKey,
   type Message,
@@ -27,24 +26,7 @@ export function messageToJson(lazy: Registry, message: Message): Json {
   const registry = resolveRegistry(lazy);
   const cap = message.capability !== undefined ? registry.byName.get(message.capability) : registry.byId.get(message.capabilityId);
   const capName = cap ? cap.name : capabilityKey(message.capabilityId);
-  let body: Record<string, Json> = {};
-  const list = message.type === 'set' ? inKeyOrder(cap, message) : undefined;
-  if (list !== undefined) {
-    if (cap!.usual !== undefined) body = cap!.usual.json(registry, list);
-    else for (let i = 0; i < list.length; i += 2) propertyEntryJson(registry, body, list[i] as PropertyCodec, list[i + 1]);
-  } else if (message.type === 'set') {
-    forEachProperty(cap, message, (id, codec, property) => {
-      const value = propertyToJson(registry, codec, property);
-      if (codec && !codec.multiple) body[codec.name] = value;
-      else ((body[codec ? codec.name : propertyKey(id)] ??= []) as Json[]).push(value);
-    });
-  } else {
-    for (const id of message.propertyIds) {
-      const codec = cap && tablesOf(cap).byId[id];
-      if (codec && !codec.multiple) body[codec.name] = null;
-      else ((body[codec ? codec.name : propertyKey(id)] ??= []) as Json[]).push(null);
-    }
-  }
+  const body = message.type === 'set' ? stateJson(registry, cap, message) : requestJson(cap, message.propertyIds);
   // Plain stores: literals with computed keys are built by a call into V8's runtime.
   const byCapability: Record<string, Json> = {};
   byCapability[capName] = body;
@@ -52,6 +34,34 @@ export function messageToJson(lazy: Registry, message: Message): Json {
   if (message.type === 'get') return { get: byCapability };
   if (message.type === 'availability') return { availability: byCapability };
   return { [String(message.type)]: byCapability };
+}
+
+/** A state's JSON body: by the capability's generated path while its keys meet wireOrder, else the general visit. */
+function stateJson(registry: Registry, cap: CapabilityCodec | undefined, message: StateMessage): Record<string, Json> {
+  const order = message.wireOrder;
+  const unknown = message.unknownProperties;
+  if (cap?.usual !== undefined && order !== undefined && (unknown === undefined || unknown.length === 0)) {
+    const body = cap.usual.json(registry, tablesOf(cap), message.state, order);
+    if (body !== undefined) return body;
+  }
+  const body: Record<string, Json> = {};
+  forEachProperty(cap, message, (id, codec, property) => {
+    const value = propertyToJson(registry, codec, property);
+    if (codec && !codec.multiple) body[codec.name] = value;
+    else ((body[codec ? codec.name : propertyKey(id)] ??= []) as Json[]).push(value);
+  });
+  return body;
+}
+
+/** A get's or availability request's body: each property asked for, as null. */
+function requestJson(cap: CapabilityCodec | undefined, ids: readonly number[]): Record<string, Json> {
+  const body: Record<string, Json> = {};
+  for (const id of ids) {
+    const codec = cap && tablesOf(cap).byId[id];
+    if (codec && !codec.multiple) body[codec.name] = null;
+    else ((body[codec ? codec.name : propertyKey(id)] ??= []) as Json[]).push(null);
+  }
+  return body;
 }
 
 /** Puts a property's JSON (a multiple one's items as an array) into a message body under its name. */

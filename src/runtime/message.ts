@@ -10,6 +10,7 @@ import {
   tablesOf,
   type AnyProperty,
   type CapabilityCodec,
+  type CapabilityTables,
   type PropertyCodec,
   type PropertyOf,
   type UnknownComponent,
@@ -424,37 +425,22 @@ export function forEachProperty(
 const usedPool: Uint32Array[] = [];
 
 /**
- * The state's properties as [codec, value, codec, value, ...] in key order, when writing them key by key
- * (each multiple property's items in a row) gives exactly `wireOrder`, as decode and fromJSON build states.
- * Then callers handle whole keys without per-item bookkeeping; else undefined, and forEachProperty decides.
+ * For walks of a state's keys that must meet `wireOrder` as they go (encode's and toJSON's shortcut, taken for
+ * states as decode and fromJSON build them): the codec of `key` when its property comes next in `order`, at
+ * `p`, with a multiple property's items all in a row; then the walk moves `p` past them. Null when it does not
+ * come next: the general visit must run. Undefined for an empty multiple property, which has no place in
+ * wireOrder: the walk goes on.
  */
-export function inKeyOrder(cap: CapabilityCodec | undefined, message: StateMessage): unknown[] | undefined {
-  const order = message.wireOrder;
-  if (cap === undefined || order === undefined || (message.unknownProperties !== undefined && message.unknownProperties.length > 0)) return undefined;
-  const tables = tablesOf(cap);
-  const state = message.state as Record<string, unknown>;
-  const list: unknown[] = [];
-  let p = 0;
-  for (const key in state) {
-    const value = state[key];
-    if (value === undefined) continue;
-    // The codec wireOrder names next must be this key's: an array index and a compare of two interned
-    // strings, where looking the key up would hash it.
-    const codec = p < order.length ? tables.byId[order[p]!] : undefined;
-    if (codec === undefined || codec.key !== key) {
-      // An empty multiple property has no place in wireOrder; anything else is out of order.
-      if (Array.isArray(value) && value.length === 0 && tables.byKey.get(key)?.multiple) continue;
-      return undefined;
-    }
-    if (codec.multiple) {
-      if (!Array.isArray(value)) return undefined;
-      for (let i = 0; i < value.length; i++) if (order[p++] !== codec.id) return undefined;
-    } else {
-      p++;
-    }
-    list.push(codec, value);
+export function nextInOrder(tables: CapabilityTables, order: readonly number[], p: number, key: string, value: unknown): PropertyCodec | null | undefined {
+  // An array index and a compare of two interned strings, where looking the key up would hash it.
+  const codec = p < order.length ? tables.byId[order[p]!] : undefined;
+  if (codec !== undefined && codec.key === key) {
+    if (!codec.multiple) return codec;
+    if (!Array.isArray(value)) return null;
+    for (let i = 1; i < value.length; i++) if (order[p + i] !== codec.id) return null;
+    return codec;
   }
-  return p === order.length ? list : undefined;
+  return Array.isArray(value) && value.length === 0 && tables.byKey.get(key)?.multiple ? undefined : null;
 }
 
 function visitInOrder(
@@ -603,9 +589,9 @@ export function writeMessage(w: Writer, lazy: Registry, message: Message): void 
 }
 
 /**
- * Writes the state key by key, as inKeyOrder would list it, checking the order as it goes: no list is built.
- * When the order turns out otherwise it takes back what it wrote and returns false. Any error it throws first
- * is the one forEachProperty would throw: up to there, both visit the same properties in the same order.
+ * Writes the state key by key while it meets wireOrder (see nextInOrder). When it turns out not to, takes back
+ * what it wrote and returns false. Any error it throws first is the one forEachProperty would throw: up to
+ * there, both visit the same properties in the same order.
  */
 function writeInKeyOrder(w: Writer, registry: Registry, cap: CapabilityCodec, message: StateMessage): boolean {
   const order = message.wireOrder;
@@ -617,8 +603,13 @@ function writeInKeyOrder(w: Writer, registry: Registry, cap: CapabilityCodec, me
   for (const key in state) {
     const value = state[key];
     if (value === undefined) continue;
-    const codec = p < order.length ? tables.byId[order[p]!] : undefined;
-    if (codec !== undefined && codec.key === key && !codec.multiple) {
+    const codec = nextInOrder(tables, order, p, key, value);
+    if (codec === undefined) continue;
+    if (codec === null) {
+      w.pos = start;
+      return false;
+    }
+    if (!codec.multiple) {
       p++;
       try {
         writeProperty(w, registry, codec.id, codec, value as AnyProperty);
@@ -627,24 +618,15 @@ function writeInKeyOrder(w: Writer, registry: Registry, cap: CapabilityCodec, me
       }
       continue;
     }
-    if (codec !== undefined && codec.key === key && Array.isArray(value)) {
-      for (let j = 0; j < value.length; j++) {
-        if (order[p++] !== codec.id) {
-          w.pos = start;
-          return false;
-        }
-        try {
-          writeProperty(w, registry, codec.id, codec, value[j] as AnyProperty);
-        } catch (e) {
-          rethrowWithin(e, `${cap.name}.${codec.name}[${j}]`);
-        }
+    const items = value as AnyProperty[];
+    p += items.length;
+    for (let j = 0; j < items.length; j++) {
+      try {
+        writeProperty(w, registry, codec.id, codec, items[j]!);
+      } catch (e) {
+        rethrowWithin(e, `${cap.name}.${codec.name}[${j}]`);
       }
-      continue;
     }
-    // An empty multiple property has no place in wireOrder; anything else is out of order.
-    if (Array.isArray(value) && value.length === 0 && tables.byKey.get(key)?.multiple) continue;
-    w.pos = start;
-    return false;
   }
   // wireOrder may name more than is left (properties taken out by hand): the general visit skips those too.
   return true;
