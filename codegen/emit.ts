@@ -321,7 +321,8 @@ export function emit(model: Model, options: EmitOptions): Map<string, string> {
    * The cases of a generated stateFromJson: a property of the usual shape names its codec and is done
    * (`continue`); anything else leaves the switch (`break`) for the general path.
    */
-  const printUsualFromJson = (f: GeneratedFile, at: Home, props: PropertyDef[]): void => {
+  /** Cases of a switch on a JSON key: each ends in `done` when it took the property, else breaks. */
+  const printUsualFromJson = (f: GeneratedFile, at: Home, props: PropertyDef[], done: string): void => {
     const usual = f.use(rt('usual'));
     const usualShape = f.use(rt('usualShape'));
     const timestamp = f.use(rt('timestampFromJson'));
@@ -356,7 +357,7 @@ export function emit(model: Model, options: EmitOptions): Map<string, string> {
           `          order.push(${hex(p.id)});`,
         );
       }
-      f.print('          continue;', '        }');
+      f.print(`          ${done};`, '        }');
     }
   };
 
@@ -547,6 +548,15 @@ export function emit(model: Model, options: EmitOptions): Map<string, string> {
     );
     printUsualJson(f, UNIVERSAL, model.universal);
     f.print('    default:', `      ${f.use(rt('propertyEntryJson'))}(registry, b, c, v);`, '  }', '}');
+    f.print(
+      '',
+      '/** stateFromJson (in each capability module) for the universal properties: false leaves the key to the general path. */',
+      `export function universalFromJson(s: UniversalState, key: string, j: ${f.use(rt('PropertyJson', true))}, n: number, order: number[]): boolean {`,
+      '  switch (key) {',
+    );
+    printUsualFromJson(f, UNIVERSAL, model.universal, 'return true');
+    f.print('  }', '  return false;', '}');
+    claim('universalFromJson', UNIVERSAL);
     claim('readUniversal', UNIVERSAL);
     claim('universalToJson', UNIVERSAL);
     claim('propertyComponents', UNIVERSAL);
@@ -629,8 +639,10 @@ export function emit(model: Model, options: EmitOptions): Map<string, string> {
       '    try {',
       '      switch (key) {',
     );
-    printUsualFromJson(f, at, c.properties);
+    printUsualFromJson(f, at, c.properties, 'continue');
     f.print(
+      '        default:',
+      `          if (${f.use({ name: 'universalFromJson', from: `./${UNIVERSAL}.js` })}(s, key, j, n, order)) continue;`,
       '      }',
       '    } catch {',
       '      // The general path meets the same error and reports it; the rest of this message goes that way too.',

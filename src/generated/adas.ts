@@ -3,7 +3,7 @@
 
 import { type CapabilityCodec, type CapabilityTables, type CommandBuilder, defineCapability, defineCapabilityApi, defineEnum, isUsual, type Json, nextInOrder, type PropertyCodec, propertyFromJsonKey, type PropertyJson, propertyToJson, type Reader, type Registry, type StateInProgress, timestampFromJson, type TypedRequestMessage, type TypedStateMessage, usual, usualData, usualGaveUp, usualJson, usualShape } from '../runtime/index.js';
 import { ActiveState, LaneKeepAssistState, OnOffState, ParkAssist } from './custom-types.js';
-import { type Property, propertyComponents, readUniversal, storeUniversal, universalProperties, type UniversalState, universalToJson } from './universal-properties.js';
+import { type Property, propertyComponents, readUniversal, storeUniversal, universalFromJson, universalProperties, type UniversalState, universalToJson } from './universal-properties.js';
 
 /** adas.blind_spot_warning_system_coverage (capabilities/adas.yml:52) */
 export const AdasBlindSpotWarningSystemCoverage = /*@__PURE__*/ defineEnum('adas.blind_spot_warning_system_coverage', { regular: 0x00, trailer: 0x01 } as const, [], (v) => (v === 'regular' ? 0x00 : v === 'trailer' ? 0x01 : -1));
@@ -385,6 +385,8 @@ function stateFromJson(registry: Registry, cap: CapabilityCodec, body: Record<st
           order.push(0x0c);
           continue;
         }
+        default:
+          if (universalFromJson(s, key, j, n, order)) continue;
       }
     } catch {
       // The general path meets the same error and reports it; the rest of this message goes that way too.

@@ -4,7 +4,7 @@
 import { type CapabilityCodec, type CapabilityTables, type CommandBuilder, defineCapability, defineCapabilityApi, defineEnum, double, isUsual, type Json, nextInOrder, type PropertyCodec, propertyFromJsonKey, type PropertyJson, propertyToJson, type Reader, type Registry, type SetterSpec, type StateInProgress, timestampFromJson, type TypedRequestMessage, type TypedStateMessage, usual, usualData, usualGaveUp, usualJson, usualShape } from '../runtime/index.js';
 import { ActiveState, ChargingRestriction, DepartureTime, DistanceOverTime, DrivingModePHEV, EnabledState, LockState, Position, ReductionTime, TemperatureExtreme, Time, Timer, WeekdayTime } from './custom-types.js';
 import { MeasuredDuration, MeasuredElectricCurrent, MeasuredElectricPotentialDifference, MeasuredEnergy, MeasuredLength, MeasuredPower, MeasuredTemperature } from './unit-types.js';
-import { type Property, propertyComponents, readUniversal, storeUniversal, universalProperties, type UniversalState, universalToJson } from './universal-properties.js';
+import { type Property, propertyComponents, readUniversal, storeUniversal, universalFromJson, universalProperties, type UniversalState, universalToJson } from './universal-properties.js';
 
 /** charging.charge_mode (capabilities/charging.yml:138) */
 export const ChargingChargeMode = /*@__PURE__*/ defineEnum('charging.charge_mode', { immediate: 0x00, timer_based: 0x01, inductive: 0x02, conductive: 0x03, push_button: 0x04 } as const, ['inductive', 'conductive', 'push_button'], (v) => (v === 'immediate' ? 0x00 : v === 'timer_based' ? 0x01 : v === 'inductive' ? 0x02 : v === 'conductive' ? 0x03 : v === 'push_button' ? 0x04 : -1));
@@ -2041,6 +2041,8 @@ function stateFromJson(registry: Registry, cap: CapabilityCodec, body: Record<st
           order.push(0x52);
           continue;
         }
+        default:
+          if (universalFromJson(s, key, j, n, order)) continue;
       }
     } catch {
       // The general path meets the same error and reports it; the rest of this message goes that way too.

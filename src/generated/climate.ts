@@ -4,7 +4,7 @@
 import { type AtLeastOne, type CapabilityCodec, type CapabilityTables, type CommandBuilder, defineCapability, defineCapabilityApi, double, isUsual, type Json, nextInOrder, type PropertyCodec, propertyFromJsonKey, type PropertyJson, propertyToJson, type Reader, type Registry, type SetterSpec, type StateInProgress, timestampFromJson, type TypedRequestMessage, type TypedStateMessage, usual, usualData, usualGaveUp, usualJson, usualShape } from '../runtime/index.js';
 import { ActiveState, WeekdayTime } from './custom-types.js';
 import { MeasuredPower, MeasuredTemperature } from './unit-types.js';
-import { type Property, propertyComponents, readUniversal, storeUniversal, universalProperties, type UniversalState, universalToJson } from './universal-properties.js';
+import { type Property, propertyComponents, readUniversal, storeUniversal, universalFromJson, universalProperties, type UniversalState, universalToJson } from './universal-properties.js';
 
 /** The properties of climate (0x0024). */
 export interface Climate extends UniversalState {
@@ -391,6 +391,8 @@ function stateFromJson(registry: Registry, cap: CapabilityCodec, body: Record<st
           order.push(0x0e);
           continue;
         }
+        default:
+          if (universalFromJson(s, key, j, n, order)) continue;
       }
     } catch {
       // The general path meets the same error and reports it; the rest of this message goes that way too.

@@ -4,7 +4,7 @@
 import { type CapabilityCodec, type CapabilityTables, type CommandBuilder, defineCapability, defineCapabilityApi, defineEnum, isUsual, type Json, nextInOrder, type PropertyCodec, propertyFromJsonKey, type PropertyJson, propertyToJson, type Reader, type Registry, type SetterSpec, type StateInProgress, timestampFromJson, type TypedRequestMessage, type TypedStateMessage, usual, usualData, usualGaveUp, usualJson, usualShape } from '../runtime/index.js';
 import { ActiveState } from './custom-types.js';
 import { MeasuredSpeed } from './unit-types.js';
-import { type Property, propertyComponents, readUniversal, storeUniversal, universalProperties, type UniversalState, universalToJson } from './universal-properties.js';
+import { type Property, propertyComponents, readUniversal, storeUniversal, universalFromJson, universalProperties, type UniversalState, universalToJson } from './universal-properties.js';
 
 /** cruise_control.limiter (capabilities/cruise_control.yml:29) */
 export const CruiseControlLimiter = /*@__PURE__*/ defineEnum('cruise_control.limiter', { not_set: 0x00, higher_speed_requested: 0x01, lower_speed_requested: 0x02, speed_fixed: 0x03 } as const, [], (v) => (v === 'not_set' ? 0x00 : v === 'higher_speed_requested' ? 0x01 : v === 'lower_speed_requested' ? 0x02 : v === 'speed_fixed' ? 0x03 : -1));
@@ -197,6 +197,8 @@ function stateFromJson(registry: Registry, cap: CapabilityCodec, body: Record<st
           order.push(0x05);
           continue;
         }
+        default:
+          if (universalFromJson(s, key, j, n, order)) continue;
       }
     } catch {
       // The general path meets the same error and reports it; the rest of this message goes that way too.

@@ -3,7 +3,7 @@
 
 import { type CapabilityCodec, type CapabilityTables, type CommandBuilder, defineCapability, defineCapabilityApi, defineEnum, isUsual, type Json, nextInOrder, type PropertyCodec, propertyFromJsonKey, type PropertyJson, propertyToJson, type Reader, type Registry, type StateInProgress, timestampFromJson, type TypedRequestMessage, type TypedStateMessage, usual, usualData, usualGaveUp, usualJson, usualShape } from '../runtime/index.js';
 import { DashboardLight, DynamicWarning } from './custom-types.js';
-import { type Property, propertyComponents, readUniversal, storeUniversal, universalProperties, type UniversalState, universalToJson } from './universal-properties.js';
+import { type Property, propertyComponents, readUniversal, storeUniversal, universalFromJson, universalProperties, type UniversalState, universalToJson } from './universal-properties.js';
 
 /** dashboard_lights.bulb_failures (capabilities/dashboard_lights.yml:809) */
 export const DashboardLightsBulbFailures = /*@__PURE__*/ defineEnum('dashboard_lights.bulb_failures', { turn_signal_left: 0x00, turn_signal_right: 0x01, low_beam: 0x02, low_beam_left: 0x03, low_beam_right: 0x04, high_beam: 0x05, high_beam_left: 0x06, high_beam_right: 0x07, fog_light_front: 0x08, fog_light_rear: 0x09, stop: 0x0a, position: 0x0b, day_running: 0x0c, trailer_turn: 0x0d, trailer_turn_left: 0x0e, trailer_turn_right: 0x0f, trailer_stop: 0x10, trailer_electrical_failure: 0x11, multiple: 0x12 } as const, [], (v) => (v === 'turn_signal_left' ? 0x00 : v === 'turn_signal_right' ? 0x01 : v === 'low_beam' ? 0x02 : v === 'low_beam_left' ? 0x03 : v === 'low_beam_right' ? 0x04 : v === 'high_beam' ? 0x05 : v === 'high_beam_left' ? 0x06 : v === 'high_beam_right' ? 0x07 : v === 'fog_light_front' ? 0x08 : v === 'fog_light_rear' ? 0x09 : v === 'stop' ? 0x0a : v === 'position' ? 0x0b : v === 'day_running' ? 0x0c : v === 'trailer_turn' ? 0x0d : v === 'trailer_turn_left' ? 0x0e : v === 'trailer_turn_right' ? 0x0f : v === 'trailer_stop' ? 0x10 : v === 'trailer_electrical_failure' ? 0x11 : v === 'multiple' ? 0x12 : -1));
@@ -194,6 +194,8 @@ function stateFromJson(registry: Registry, cap: CapabilityCodec, body: Record<st
           for (i = 0; i < items.length; i++) order.push(0x03);
           continue;
         }
+        default:
+          if (universalFromJson(s, key, j, n, order)) continue;
       }
     } catch {
       // The general path meets the same error and reports it; the rest of this message goes that way too.

@@ -4,7 +4,7 @@
 import { type CapabilityCodec, type CapabilityTables, type CommandBuilder, defineCapability, defineCapabilityApi, defineEnum, double, isUsual, type Json, nextInOrder, type PropertyCodec, propertyFromJsonKey, type PropertyJson, propertyToJson, type Reader, type Registry, type StateInProgress, timestampFromJson, type TypedRequestMessage, type TypedStateMessage, usual, usualData, usualGaveUp, usualJson, usualShape } from '../runtime/index.js';
 import { ActiveState, CheckControlMessage, ConfirmedTroubleCode, DieselExhaustFilterStatus, FluidLevel, OemTroubleCodeValue, ServiceStatus, TirePressure, TirePressureStatus, TireTemperature, TroubleCode, WheelRPM } from './custom-types.js';
 import { MeasuredAngularVelocity, MeasuredDuration, MeasuredElectricPotentialDifference, MeasuredLength, MeasuredSpeed, MeasuredTemperature, MeasuredVolume } from './unit-types.js';
-import { type Property, propertyComponents, readUniversal, storeUniversal, universalProperties, type UniversalState, universalToJson } from './universal-properties.js';
+import { type Property, propertyComponents, readUniversal, storeUniversal, universalFromJson, universalProperties, type UniversalState, universalToJson } from './universal-properties.js';
 
 /** diagnostics.fuel_level_accuracy (capabilities/diagnostics.yml:611) */
 export const DiagnosticsFuelLevelAccuracy = /*@__PURE__*/ defineEnum('diagnostics.fuel_level_accuracy', { measured: 0x00, calculated: 0x01 } as const, [], (v) => (v === 'measured' ? 0x00 : v === 'calculated' ? 0x01 : -1));
@@ -1540,6 +1540,8 @@ function stateFromJson(registry: Registry, cap: CapabilityCodec, body: Record<st
           order.push(0x3c);
           continue;
         }
+        default:
+          if (universalFromJson(s, key, j, n, order)) continue;
       }
     } catch {
       // The general path meets the same error and reports it; the rest of this message goes that way too.

@@ -2,7 +2,7 @@
 // Regenerate with: auto-api gen --spec <dir> --out <dir>
 
 import { type CapabilityCodec, type CapabilityTables, type CommandBuilder, defineCapability, defineCapabilityApi, defineEnum, isUsual, type Json, nextInOrder, type PropertyCodec, propertyFromJsonKey, type PropertyJson, propertyToJson, type Reader, type Registry, type StateInProgress, timestampFromJson, type TypedRequestMessage, type TypedStateMessage, usual, usualData, usualGaveUp, usualJson, usualShape } from '../runtime/index.js';
-import { type Property, propertyComponents, readUniversal, storeUniversal, universalProperties, type UniversalState, universalToJson } from './universal-properties.js';
+import { type Property, propertyComponents, readUniversal, storeUniversal, universalFromJson, universalProperties, type UniversalState, universalToJson } from './universal-properties.js';
 
 /** driver_fatigue.detected_fatigue_level (capabilities/driver_fatigue.yml:17) */
 export const DriverFatigueDetectedFatigueLevel = /*@__PURE__*/ defineEnum('driver_fatigue.detected_fatigue_level', { light: 0x00, pause_recommended: 0x01, action_needed: 0x02, car_ready_to_take_over: 0x03 } as const, [], (v) => (v === 'light' ? 0x00 : v === 'pause_recommended' ? 0x01 : v === 'action_needed' ? 0x02 : v === 'car_ready_to_take_over' ? 0x03 : -1));
@@ -103,6 +103,8 @@ function stateFromJson(registry: Registry, cap: CapabilityCodec, body: Record<st
           order.push(0x01);
           continue;
         }
+        default:
+          if (universalFromJson(s, key, j, n, order)) continue;
       }
     } catch {
       // The general path meets the same error and reports it; the rest of this message goes that way too.

@@ -4,7 +4,7 @@
 import { type CapabilityCodec, type CapabilityTables, type CommandBuilder, defineCapability, defineCapabilityApi, defineEnum, isUsual, type Json, nextInOrder, type PropertyCodec, propertyFromJsonKey, type PropertyJson, propertyToJson, type Reader, type Registry, type SetterSpec, type StateInProgress, timestampFromJson, type TypedRequestMessage, type TypedStateMessage, usual, usualData, usualGaveUp, usualJson, usualShape } from '../runtime/index.js';
 import { ActiveState, EnabledState, OnOffState } from './custom-types.js';
 import { MeasuredDuration } from './unit-types.js';
-import { type Property, propertyComponents, readUniversal, storeUniversal, universalProperties, type UniversalState, universalToJson } from './universal-properties.js';
+import { type Property, propertyComponents, readUniversal, storeUniversal, universalFromJson, universalProperties, type UniversalState, universalToJson } from './universal-properties.js';
 
 /** engine.preconditioning_error (capabilities/engine.yml:76) */
 export const EnginePreconditioningError = /*@__PURE__*/ defineEnum('engine.preconditioning_error', { low_fuel: 0x00, low_battery: 0x01, quota_exceeded: 0x02, heater_failure: 0x03, component_failure: 0x04, open_or_unlocked: 0x05, ok: 0x06 } as const, [], (v) => (v === 'low_fuel' ? 0x00 : v === 'low_battery' ? 0x01 : v === 'quota_exceeded' ? 0x02 : v === 'heater_failure' ? 0x03 : v === 'component_failure' ? 0x04 : v === 'open_or_unlocked' ? 0x05 : v === 'ok' ? 0x06 : -1));
@@ -293,6 +293,8 @@ function stateFromJson(registry: Registry, cap: CapabilityCodec, body: Record<st
           order.push(0x09);
           continue;
         }
+        default:
+          if (universalFromJson(s, key, j, n, order)) continue;
       }
     } catch {
       // The general path meets the same error and reports it; the rest of this message goes that way too.

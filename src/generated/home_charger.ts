@@ -4,7 +4,7 @@
 import { type CapabilityCodec, type CapabilityTables, type CommandBuilder, defineCapability, defineCapabilityApi, defineEnum, isUsual, type Json, nextInOrder, type PropertyCodec, propertyFromJsonKey, type PropertyJson, propertyToJson, type Reader, type Registry, type SetterSpec, type StateInProgress, string, timestampFromJson, type TypedRequestMessage, type TypedStateMessage, usual, usualData, usualGaveUp, usualJson, usualShape } from '../runtime/index.js';
 import { ActiveState, Coordinates, EnabledState, NetworkSecurity, PriceTariff } from './custom-types.js';
 import { MeasuredElectricCurrent, MeasuredPower } from './unit-types.js';
-import { type Property, propertyComponents, readUniversal, storeUniversal, universalProperties, type UniversalState, universalToJson } from './universal-properties.js';
+import { type Property, propertyComponents, readUniversal, storeUniversal, universalFromJson, universalProperties, type UniversalState, universalToJson } from './universal-properties.js';
 
 /** home_charger.charging_status (capabilities/home_charger.yml:27) */
 export const HomeChargerChargingStatus = /*@__PURE__*/ defineEnum('home_charger.charging_status', { disconnected: 0x00, plugged_in: 0x01, charging: 0x02 } as const, [], (v) => (v === 'disconnected' ? 0x00 : v === 'plugged_in' ? 0x01 : v === 'charging' ? 0x02 : -1));
@@ -484,6 +484,8 @@ function stateFromJson(registry: Registry, cap: CapabilityCodec, body: Record<st
           order.push(0x13);
           continue;
         }
+        default:
+          if (universalFromJson(s, key, j, n, order)) continue;
       }
     } catch {
       // The general path meets the same error and reports it; the rest of this message goes that way too.

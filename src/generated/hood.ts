@@ -3,7 +3,7 @@
 
 import { type CapabilityCodec, type CapabilityTables, type CommandBuilder, defineCapability, defineCapabilityApi, defineEnum, isUsual, type Json, nextInOrder, type PropertyCodec, propertyFromJsonKey, type PropertyJson, propertyToJson, type Reader, type Registry, type StateInProgress, timestampFromJson, type TypedRequestMessage, type TypedStateMessage, usual, usualData, usualGaveUp, usualJson, usualShape } from '../runtime/index.js';
 import { LockSafety, LockState } from './custom-types.js';
-import { type Property, propertyComponents, readUniversal, storeUniversal, universalProperties, type UniversalState, universalToJson } from './universal-properties.js';
+import { type Property, propertyComponents, readUniversal, storeUniversal, universalFromJson, universalProperties, type UniversalState, universalToJson } from './universal-properties.js';
 
 /** hood.position (capabilities/hood.yml:16) */
 export const HoodPosition = /*@__PURE__*/ defineEnum('hood.position', { closed: 0x00, open: 0x01, intermediate: 0x02 } as const, [], (v) => (v === 'closed' ? 0x00 : v === 'open' ? 0x01 : v === 'intermediate' ? 0x02 : -1));
@@ -150,6 +150,8 @@ function stateFromJson(registry: Registry, cap: CapabilityCodec, body: Record<st
           order.push(0x03);
           continue;
         }
+        default:
+          if (universalFromJson(s, key, j, n, order)) continue;
       }
     } catch {
       // The general path meets the same error and reports it; the rest of this message goes that way too.

@@ -2,7 +2,7 @@
 // Regenerate with: auto-api gen --spec <dir> --out <dir>
 
 import { type CapabilityCodec, type CapabilityTables, type CommandBuilder, defineCapability, defineCapabilityApi, defineEnum, isUsual, type Json, nextInOrder, type PropertyCodec, propertyFromJsonKey, type PropertyJson, propertyToJson, type Reader, type Registry, type StateInProgress, timestampFromJson, type TypedRequestMessage, type TypedStateMessage, usual, usualData, usualGaveUp, usualJson, usualShape } from '../runtime/index.js';
-import { type Property, propertyComponents, readUniversal, storeUniversal, universalProperties, type UniversalState, universalToJson } from './universal-properties.js';
+import { type Property, propertyComponents, readUniversal, storeUniversal, universalFromJson, universalProperties, type UniversalState, universalToJson } from './universal-properties.js';
 
 /** keyfob_position.location (capabilities/keyfob_position.yml:18) */
 export const KeyfobPositionLocation = /*@__PURE__*/ defineEnum('keyfob_position.location', { out_of_range: 0x00, outside_driver_side: 0x01, outside_in_front_of_car: 0x02, outside_passenger_side: 0x03, outside_behind_car: 0x04, inside_car: 0x05, not_inside: 0x06 } as const, [], (v) => (v === 'out_of_range' ? 0x00 : v === 'outside_driver_side' ? 0x01 : v === 'outside_in_front_of_car' ? 0x02 : v === 'outside_passenger_side' ? 0x03 : v === 'outside_behind_car' ? 0x04 : v === 'inside_car' ? 0x05 : v === 'not_inside' ? 0x06 : -1));
@@ -103,6 +103,8 @@ function stateFromJson(registry: Registry, cap: CapabilityCodec, body: Record<st
           order.push(0x01);
           continue;
         }
+        default:
+          if (universalFromJson(s, key, j, n, order)) continue;
       }
     } catch {
       // The general path meets the same error and reports it; the rest of this message goes that way too.

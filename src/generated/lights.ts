@@ -3,7 +3,7 @@
 
 import { type AtLeastOne, type CapabilityCodec, type CapabilityTables, type CommandBuilder, defineCapability, defineCapabilityApi, defineEnum, isUsual, type Json, nextInOrder, type PropertyCodec, propertyFromJsonKey, type PropertyJson, propertyToJson, type Reader, type Registry, type SetterSpec, type StateInProgress, timestampFromJson, type TypedRequestMessage, type TypedStateMessage, usual, usualData, usualGaveUp, usualJson, usualShape } from '../runtime/index.js';
 import { ActiveState, Light, ReadingLamp, RGBColour } from './custom-types.js';
-import { type Property, propertyComponents, readUniversal, storeUniversal, universalProperties, type UniversalState, universalToJson } from './universal-properties.js';
+import { type Property, propertyComponents, readUniversal, storeUniversal, universalFromJson, universalProperties, type UniversalState, universalToJson } from './universal-properties.js';
 
 /** lights.front_exterior_light (capabilities/lights.yml:19) */
 export const LightsFrontExteriorLight = /*@__PURE__*/ defineEnum('lights.front_exterior_light', { inactive: 0x00, active: 0x01, active_with_full_beam: 0x02, drl: 0x03, automatic: 0x04 } as const, [], (v) => (v === 'inactive' ? 0x00 : v === 'active' ? 0x01 : v === 'active_with_full_beam' ? 0x02 : v === 'drl' ? 0x03 : v === 'automatic' ? 0x04 : -1));
@@ -361,6 +361,8 @@ function stateFromJson(registry: Registry, cap: CapabilityCodec, body: Record<st
           order.push(0x0b);
           continue;
         }
+        default:
+          if (universalFromJson(s, key, j, n, order)) continue;
       }
     } catch {
       // The general path meets the same error and reports it; the rest of this message goes that way too.

@@ -4,7 +4,7 @@
 import { type CapabilityCodec, type CapabilityTables, type CommandBuilder, defineCapability, defineCapabilityApi, defineEnum, double, integer, isUsual, type Json, nextInOrder, type PropertyCodec, propertyFromJsonKey, type PropertyJson, propertyToJson, type Reader, type Registry, type StateInProgress, timestampFromJson, type TypedRequestMessage, type TypedStateMessage, usual, usualData, usualGaveUp, usualJson, usualShape } from '../runtime/index.js';
 import { Acceleration, AcceleratorDuration, ActiveState, BrakeTorqueVectoring } from './custom-types.js';
 import { MeasuredAngle, MeasuredAngularVelocity, MeasuredPressure } from './unit-types.js';
-import { type Property, propertyComponents, readUniversal, storeUniversal, universalProperties, type UniversalState, universalToJson } from './universal-properties.js';
+import { type Property, propertyComponents, readUniversal, storeUniversal, universalFromJson, universalProperties, type UniversalState, universalToJson } from './universal-properties.js';
 
 const Integer1 = /*@__PURE__*/ integer(1);
 
@@ -594,6 +594,8 @@ function stateFromJson(registry: Registry, cap: CapabilityCodec, body: Record<st
           for (i = 0; i < items.length; i++) order.push(0x14);
           continue;
         }
+        default:
+          if (universalFromJson(s, key, j, n, order)) continue;
       }
     } catch {
       // The general path meets the same error and reports it; the rest of this message goes that way too.

@@ -3,7 +3,7 @@
 
 import { type AtLeastOne, type CapabilityCodec, type CapabilityTables, type CommandBuilder, defineCapability, defineCapabilityApi, defineEnum, isUsual, type Json, nextInOrder, type PropertyCodec, propertyFromJsonKey, type PropertyJson, propertyToJson, type Reader, type Registry, type SetterSpec, type StateInProgress, timestampFromJson, type TypedRequestMessage, type TypedStateMessage, usual, usualData, usualGaveUp, usualJson, usualShape } from '../runtime/index.js';
 import { MeasuredAngle, MeasuredSpeed } from './unit-types.js';
-import { type Property, propertyComponents, readUniversal, storeUniversal, universalProperties, type UniversalState, universalToJson } from './universal-properties.js';
+import { type Property, propertyComponents, readUniversal, storeUniversal, universalFromJson, universalProperties, type UniversalState, universalToJson } from './universal-properties.js';
 
 /** remote_control.control_mode (capabilities/remote_control.yml:30) */
 export const RemoteControlControlMode = /*@__PURE__*/ defineEnum('remote_control.control_mode', { unavailable: 0x00, available: 0x01, started: 0x02, failed_to_start: 0x03, aborted: 0x04, ended: 0x05 } as const, [], (v) => (v === 'unavailable' ? 0x00 : v === 'available' ? 0x01 : v === 'started' ? 0x02 : v === 'failed_to_start' ? 0x03 : v === 'aborted' ? 0x04 : v === 'ended' ? 0x05 : -1));
@@ -150,6 +150,8 @@ function stateFromJson(registry: Registry, cap: CapabilityCodec, body: Record<st
           order.push(0x03);
           continue;
         }
+        default:
+          if (universalFromJson(s, key, j, n, order)) continue;
       }
     } catch {
       // The general path meets the same error and reports it; the rest of this message goes that way too.

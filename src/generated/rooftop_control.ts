@@ -2,7 +2,7 @@
 // Regenerate with: auto-api gen --spec <dir> --out <dir>
 
 import { type AtLeastOne, type CapabilityCodec, type CapabilityTables, type CommandBuilder, defineCapability, defineCapabilityApi, defineEnum, double, isUsual, type Json, nextInOrder, type PropertyCodec, propertyFromJsonKey, type PropertyJson, propertyToJson, type Reader, type Registry, type SetterSpec, type StateInProgress, timestampFromJson, type TypedRequestMessage, type TypedStateMessage, usual, usualData, usualGaveUp, usualJson, usualShape } from '../runtime/index.js';
-import { type Property, propertyComponents, readUniversal, storeUniversal, universalProperties, type UniversalState, universalToJson } from './universal-properties.js';
+import { type Property, propertyComponents, readUniversal, storeUniversal, universalFromJson, universalProperties, type UniversalState, universalToJson } from './universal-properties.js';
 
 /** rooftop_control.convertible_roof_state (capabilities/rooftop_control.yml:36) */
 export const RooftopControlConvertibleRoofState = /*@__PURE__*/ defineEnum('rooftop_control.convertible_roof_state', { closed: 0x00, open: 0x01, emergency_locked: 0x02, closed_secured: 0x03, open_secured: 0x04, hard_top_mounted: 0x05, intermediate_position: 0x06, loading_position: 0x07, loading_position_immediate: 0x08 } as const, ['emergency_locked', 'closed_secured', 'open_secured', 'hard_top_mounted', 'intermediate_position', 'loading_position', 'loading_position_immediate'], (v) => (v === 'closed' ? 0x00 : v === 'open' ? 0x01 : v === 'emergency_locked' ? 0x02 : v === 'closed_secured' ? 0x03 : v === 'open_secured' ? 0x04 : v === 'hard_top_mounted' ? 0x05 : v === 'intermediate_position' ? 0x06 : v === 'loading_position' ? 0x07 : v === 'loading_position_immediate' ? 0x08 : -1));
@@ -253,6 +253,8 @@ function stateFromJson(registry: Registry, cap: CapabilityCodec, body: Record<st
           order.push(0x07);
           continue;
         }
+        default:
+          if (universalFromJson(s, key, j, n, order)) continue;
       }
     } catch {
       // The general path meets the same error and reports it; the rest of this message goes that way too.

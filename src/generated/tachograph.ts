@@ -4,7 +4,7 @@
 import { type CapabilityCodec, type CapabilityTables, type CommandBuilder, defineCapability, defineCapabilityApi, defineEnum, isUsual, type Json, nextInOrder, type PropertyCodec, propertyFromJsonKey, type PropertyJson, propertyToJson, type Reader, type Registry, type StateInProgress, timestampFromJson, type TypedRequestMessage, type TypedStateMessage, usual, usualData, usualGaveUp, usualJson, usualShape } from '../runtime/index.js';
 import { Detected, DriverCardPresent, DriverTimeState, DriverWorkingState } from './custom-types.js';
 import { MeasuredSpeed } from './unit-types.js';
-import { type Property, propertyComponents, readUniversal, storeUniversal, universalProperties, type UniversalState, universalToJson } from './universal-properties.js';
+import { type Property, propertyComponents, readUniversal, storeUniversal, universalFromJson, universalProperties, type UniversalState, universalToJson } from './universal-properties.js';
 
 /** tachograph.vehicle_overspeed (capabilities/tachograph.yml:72) */
 export const TachographVehicleOverspeed = /*@__PURE__*/ defineEnum('tachograph.vehicle_overspeed', { no_overspeed: 0x00, overspeed: 0x01 } as const, [], (v) => (v === 'no_overspeed' ? 0x00 : v === 'overspeed' ? 0x01 : -1));
@@ -289,6 +289,8 @@ function stateFromJson(registry: Registry, cap: CapabilityCodec, body: Record<st
           order.push(0x07);
           continue;
         }
+        default:
+          if (universalFromJson(s, key, j, n, order)) continue;
       }
     } catch {
       // The general path meets the same error and reports it; the rest of this message goes that way too.

@@ -3,7 +3,7 @@
 
 import { type CapabilityCodec, type CapabilityTables, type CommandBuilder, defineCapability, defineCapabilityApi, defineEnum, isUsual, type Json, nextInOrder, type PropertyCodec, propertyFromJsonKey, type PropertyJson, propertyToJson, type Reader, type Registry, type SetterSpec, type StateInProgress, timestamp, type Timestamp, timestampFromJson, type TypedRequestMessage, type TypedStateMessage, usual, usualData, usualGaveUp, usualJson, usualShape } from '../runtime/index.js';
 import { ActiveSelectedState, Triggered } from './custom-types.js';
-import { type Property, propertyComponents, readUniversal, storeUniversal, universalProperties, type UniversalState, universalToJson } from './universal-properties.js';
+import { type Property, propertyComponents, readUniversal, storeUniversal, universalFromJson, universalProperties, type UniversalState, universalToJson } from './universal-properties.js';
 
 /** theft_alarm.status (capabilities/theft_alarm.yml:19) */
 export const TheftAlarmStatus = /*@__PURE__*/ defineEnum('theft_alarm.status', { unarmed: 0x00, armed: 0x01, triggered: 0x02 } as const, [], (v) => (v === 'unarmed' ? 0x00 : v === 'armed' ? 0x01 : v === 'triggered' ? 0x02 : -1));
@@ -300,6 +300,8 @@ function stateFromJson(registry: Registry, cap: CapabilityCodec, body: Record<st
           order.push(0x09);
           continue;
         }
+        default:
+          if (universalFromJson(s, key, j, n, order)) continue;
       }
     } catch {
       // The general path meets the same error and reports it; the rest of this message goes that way too.

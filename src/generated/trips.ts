@@ -4,7 +4,7 @@
 import { type CapabilityCodec, type CapabilityTables, type CommandBuilder, defineCapability, defineCapabilityApi, defineEnum, isUsual, type Json, nextInOrder, type PropertyCodec, propertyFromJsonKey, type PropertyJson, propertyToJson, type Reader, type Registry, type StateInProgress, string, timestamp, type Timestamp, timestampFromJson, type TypedRequestMessage, type TypedStateMessage, uinteger, usual, usualData, usualGaveUp, usualJson, usualShape } from '../runtime/index.js';
 import { AddressComponent, Coordinates, EcoDrivingThreshold } from './custom-types.js';
 import { MeasuredDuration, MeasuredEnergyEfficiency, MeasuredFuelEfficiency, MeasuredLength, MeasuredSpeed, MeasuredVolume } from './unit-types.js';
-import { type Property, propertyComponents, readUniversal, storeUniversal, universalProperties, type UniversalState, universalToJson } from './universal-properties.js';
+import { type Property, propertyComponents, readUniversal, storeUniversal, universalFromJson, universalProperties, type UniversalState, universalToJson } from './universal-properties.js';
 
 const UInteger2 = /*@__PURE__*/ uinteger(2);
 
@@ -755,6 +755,8 @@ function stateFromJson(registry: Registry, cap: CapabilityCodec, body: Record<st
           order.push(0x1a);
           continue;
         }
+        default:
+          if (universalFromJson(s, key, j, n, order)) continue;
       }
     } catch {
       // The general path meets the same error and reports it; the rest of this message goes that way too.

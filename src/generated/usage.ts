@@ -4,7 +4,7 @@
 import { type CapabilityCodec, type CapabilityTables, type CommandBuilder, defineCapability, defineCapabilityApi, double, isUsual, type Json, nextInOrder, type PropertyCodec, propertyFromJsonKey, type PropertyJson, propertyToJson, type Reader, type Registry, type StateInProgress, timestamp, type Timestamp, timestampFromJson, type TypedRequestMessage, type TypedStateMessage, usual, usualData, usualGaveUp, usualJson, usualShape } from '../runtime/index.js';
 import { AccelerationDuration, DistanceOverTime, DrivingModeActivationPeriod, DrivingModeEnergyConsumption, EnergyConsumption, EnergyConsumptionPercentage, Grade, TripMeter } from './custom-types.js';
 import { MeasuredDuration, MeasuredEnergy, MeasuredEnergyEfficiency, MeasuredFuelEfficiency, MeasuredLength, MeasuredPower, MeasuredSpeed, MeasuredVolume } from './unit-types.js';
-import { type Property, propertyComponents, readUniversal, storeUniversal, universalProperties, type UniversalState, universalToJson } from './universal-properties.js';
+import { type Property, propertyComponents, readUniversal, storeUniversal, universalFromJson, universalProperties, type UniversalState, universalToJson } from './universal-properties.js';
 
 /** The properties of usage (0x0068). */
 export interface Usage extends UniversalState {
@@ -1529,6 +1529,8 @@ function stateFromJson(registry: Registry, cap: CapabilityCodec, body: Record<st
           order.push(0x39);
           continue;
         }
+        default:
+          if (universalFromJson(s, key, j, n, order)) continue;
       }
     } catch {
       // The general path meets the same error and reports it; the rest of this message goes that way too.

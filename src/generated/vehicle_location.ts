@@ -4,7 +4,7 @@
 import { type CapabilityCodec, type CapabilityTables, type CommandBuilder, defineCapability, defineCapabilityApi, defineEnum, double, isUsual, type Json, nextInOrder, type PropertyCodec, propertyFromJsonKey, type PropertyJson, propertyToJson, type Reader, type Registry, type StateInProgress, timestampFromJson, type TypedRequestMessage, type TypedStateMessage, usual, usualData, usualGaveUp, usualJson, usualShape } from '../runtime/index.js';
 import { Coordinates } from './custom-types.js';
 import { MeasuredAngle, MeasuredLength } from './unit-types.js';
-import { type Property, propertyComponents, readUniversal, storeUniversal, universalProperties, type UniversalState, universalToJson } from './universal-properties.js';
+import { type Property, propertyComponents, readUniversal, storeUniversal, universalFromJson, universalProperties, type UniversalState, universalToJson } from './universal-properties.js';
 
 /** vehicle_location.gps_source (capabilities/vehicle_location.yml:58) */
 export const VehicleLocationGpsSource = /*@__PURE__*/ defineEnum('vehicle_location.gps_source', { dead_reckoning: 0x00, real: 0x01, none: 0x02 } as const, [], (v) => (v === 'dead_reckoning' ? 0x00 : v === 'real' ? 0x01 : v === 'none' ? 0x02 : -1));
@@ -243,6 +243,8 @@ function stateFromJson(registry: Registry, cap: CapabilityCodec, body: Record<st
           order.push(0x0a);
           continue;
         }
+        default:
+          if (universalFromJson(s, key, j, n, order)) continue;
       }
     } catch {
       // The general path meets the same error and reports it; the rest of this message goes that way too.

@@ -2,7 +2,7 @@
 // Regenerate with: auto-api gen --spec <dir> --out <dir>
 
 import { type CapabilityCodec, type CapabilityTables, type CommandBuilder, defineCapability, defineCapabilityApi, defineEnum, isUsual, type Json, nextInOrder, type PropertyCodec, propertyFromJsonKey, type PropertyJson, propertyToJson, type Reader, type Registry, type SetterSpec, type StateInProgress, timestampFromJson, type TypedRequestMessage, type TypedStateMessage, usual, usualData, usualGaveUp, usualJson, usualShape } from '../runtime/index.js';
-import { type Property, propertyComponents, readUniversal, storeUniversal, universalProperties, type UniversalState, universalToJson } from './universal-properties.js';
+import { type Property, propertyComponents, readUniversal, storeUniversal, universalFromJson, universalProperties, type UniversalState, universalToJson } from './universal-properties.js';
 
 /** wake_up.status (capabilities/wake_up.yml:20) */
 export const WakeUpStatus = /*@__PURE__*/ defineEnum('wake_up.status', { wake_up: 0x00, sleep: 0x01 } as const, [], (v) => (v === 'wake_up' ? 0x00 : v === 'sleep' ? 0x01 : -1));
@@ -103,6 +103,8 @@ function stateFromJson(registry: Registry, cap: CapabilityCodec, body: Record<st
           order.push(0x01);
           continue;
         }
+        default:
+          if (universalFromJson(s, key, j, n, order)) continue;
       }
     } catch {
       // The general path meets the same error and reports it; the rest of this message goes that way too.
