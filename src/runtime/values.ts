@@ -169,8 +169,9 @@ class RecentPrefixes {
 
   /** Where the prefix `s` starts with begins, in ms, when it is one of the two; else -1. */
   startOf(s: string): number {
-    if (s > this.low && s < this.high) return this.start;
-    if (!(s > this.otherLow && s < this.otherHigh)) return -1;
+    // The upper bound first: timestamps mostly move forward, and a later one is told by one compare.
+    if (s < this.high && s > this.low) return this.start;
+    if (!(s < this.otherHigh && s > this.otherLow)) return -1;
     // The latest first, so that a run of timestamps with this prefix is told by the first two compares.
     const low = this.otherLow, high = this.otherHigh, start = this.otherStart; // prettier-ignore
     this.push(low, high, start);
