@@ -318,10 +318,9 @@ export function emit(model: Model, options: EmitOptions): Map<string, string> {
   };
 
   /**
-   * The cases of a generated stateFromJson: a property of the usual shape names its codec and is done
-   * (`continue`); anything else leaves the switch (`break`) for the general path.
+   * The cases of a generated switch on a JSON key (stateFromJson, universalFromJson): a property of the usual
+   * shape names its codec and ends in `done`; anything else leaves the switch (`break`) for the general path.
    */
-  /** Cases of a switch on a JSON key: each ends in `done` when it took the property, else breaks. */
   const printUsualFromJson = (f: GeneratedFile, at: Home, props: PropertyDef[], done: string): void => {
     const usual = f.use(rt('usual'));
     const usualShape = f.use(rt('usualShape'));
