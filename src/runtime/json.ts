@@ -11,6 +11,7 @@ import {
   COMPONENT,
   MESSAGE_TYPES,
   forEachProperty,
+  keyOrderOf,
   presentComponents,
   propertyKey,
   type Message,
@@ -38,30 +39,27 @@ export function messageToJson(lazy: Registry, message: Message): Json {
 
 /** A state's JSON body: by the capability's generated path while its keys meet wireOrder, else the general visit. */
 function stateJson(registry: Registry, cap: CapabilityCodec | undefined, message: StateMessage): Record<string, Json> {
-  const order = message.wireOrder;
-  const unknown = message.unknownProperties;
-  if (cap?.usual !== undefined && order !== undefined && (unknown === undefined || unknown.length === 0)) {
+  const order = keyOrderOf(message);
+  if (cap?.usual !== undefined && order !== undefined) {
     const body = cap.usual.json(registry, tablesOf(cap), message.state, order);
     if (body !== undefined) return body;
   }
   const body: Record<string, Json> = {};
-  forEachProperty(cap, message, (id, codec, property) => {
-    const value = propertyToJson(registry, codec, property);
-    if (codec && !codec.multiple) body[codec.name] = value;
-    else ((body[codec ? codec.name : propertyKey(id)] ??= []) as Json[]).push(value);
-  });
+  forEachProperty(cap, message, (id, codec, property) => addToBody(body, id, codec, propertyToJson(registry, codec, property)));
   return body;
 }
 
 /** A get's or availability request's body: each property asked for, as null. */
 function requestJson(cap: CapabilityCodec | undefined, ids: readonly number[]): Record<string, Json> {
   const body: Record<string, Json> = {};
-  for (const id of ids) {
-    const codec = cap && tablesOf(cap).byId[id];
-    if (codec && !codec.multiple) body[codec.name] = null;
-    else ((body[codec ? codec.name : propertyKey(id)] ??= []) as Json[]).push(null);
-  }
+  for (const id of ids) addToBody(body, id, cap && tablesOf(cap).byId[id], null);
   return body;
+}
+
+/** Puts one item's JSON under its property's name: alone, or added to the array of a multiple or unknown one. */
+function addToBody(body: Record<string, Json>, id: number, codec: PropertyCodec | undefined, value: Json): void {
+  if (codec && !codec.multiple) body[codec.name] = value;
+  else ((body[codec ? codec.name : propertyKey(id)] ??= []) as Json[]).push(value);
 }
 
 /** Puts a property's JSON (a multiple one's items as an array) into a message body under its name. */

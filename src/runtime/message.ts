@@ -431,6 +431,12 @@ const usedPool: Uint32Array[] = [];
  * come next: the general visit must run. Undefined for an empty multiple property, which has no place in
  * wireOrder: the walk goes on.
  */
+/** The wire order a walk of the state's keys must meet, when such a walk may stand in for the general visit. */
+export function keyOrderOf(message: StateMessage): readonly number[] | undefined {
+  const unknown = message.unknownProperties;
+  return unknown === undefined || unknown.length === 0 ? message.wireOrder : undefined;
+}
+
 export function nextInOrder(tables: CapabilityTables, order: readonly number[], p: number, key: string, value: unknown): PropertyCodec | null | undefined {
   // An array index and a compare of two interned strings, where looking the key up would hash it.
   const codec = p < order.length ? tables.byId[order[p]!] : undefined;
@@ -594,8 +600,8 @@ export function writeMessage(w: Writer, lazy: Registry, message: Message): void 
  * there, both visit the same properties in the same order.
  */
 function writeInKeyOrder(w: Writer, registry: Registry, cap: CapabilityCodec, message: StateMessage): boolean {
-  const order = message.wireOrder;
-  if (order === undefined || (message.unknownProperties !== undefined && message.unknownProperties.length > 0)) return false;
+  const order = keyOrderOf(message);
+  if (order === undefined) return false;
   const start = w.pos;
   const tables = tablesOf(cap);
   const state = message.state as Record<string, unknown>;
