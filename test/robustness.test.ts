@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { AutoApiError, Charging, decode, encode, fromHex, fromJSON, toHex, toJSON, Unknown, type StateMessage } from '../src/index.js';
 import { component, property, stateMessage } from './support/spec.js';
@@ -167,6 +168,50 @@ describe('strings that are not UTF-8', () => {
     expect(toHex(encode(fromJSON(JSON.parse(JSON.stringify(toJSON(m))))))).toBe(bad);
     const good = decode(fromHex(stateMessage(0x14, property(0xa3, component(1, 'efbbbf53c3bc')))));
     expect(good.type === 'set' && (good.state as { vin?: { data?: unknown } }).vin?.data).toBe('\ufeffSü');
+  });
+});
+
+describe('strings on the way out', () => {
+  // Any UTF-16 code unit, with lone surrogates and whole pairs (code points past U+FFFF) weighted up.
+  const piece = fc.oneof(
+    { weight: 3, arbitrary: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)) },
+    { weight: 1, arbitrary: fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c)) },
+    { weight: 2, arbitrary: fc.integer({ min: 0x10000, max: 0x10ffff }).map((c) => String.fromCodePoint(c)) },
+    { weight: 2, arbitrary: fc.integer({ min: 0, max: 0x7f }).map((c) => String.fromCharCode(c)) },
+    // Each edge between 1, 2, 3 and 4 bytes, and of the surrogate ranges.
+    { weight: 2, arbitrary: fc.constantFrom(0x7f, 0x80, 0x7ff, 0x800, 0xd7ff, 0xd800, 0xdbff, 0xdc00, 0xdfff, 0xe000, 0xffff).map((c) => String.fromCharCode(c)) },
+    { weight: 1, arbitrary: fc.constantFrom(0x10000, 0x10ffff).map((c) => String.fromCodePoint(c)) },
+  );
+  const text = fc.array(piece, { maxLength: 16 }).map((pieces) => pieces.join(''));
+  const utf8Hex = (s: string) => toHex(new TextEncoder().encode(s));
+
+  it('are the bytes TextEncoder gives, at the top of a property and inside a custom type; a lone surrogate is refused', () => {
+    let refused = 0;
+    let pairs = 0;
+    fc.assert(
+      fc.property(text, (s) => {
+        const name = fromJSON({ set: { vehicle_information: { name: { data: 'x' } } } });
+        (name as { state: { name: { data: string } } }).state.name.data = s;
+        const warning = fromJSON({ set: { dashboard_lights: { dynamic_warnings: [{ data: { id: 'a', category: 'engine', description: 'x' } }] } } });
+        (warning as { state: { dynamicWarnings: Array<{ data: { description: string } }> } }).state.dynamicWarnings[0]!.data.description = s;
+        if (!s.isWellFormed()) {
+          refused++;
+          expect(thrown(() => encode(name))).toMatchObject({ code: 'INVALID_VALUE', path: 'vehicle_information.name.data' });
+          expect(thrown(() => encode(warning))).toMatchObject({ code: 'INVALID_VALUE', path: 'dashboard_lights.dynamic_warnings[0].data.description' });
+          return;
+        }
+        if (/[\ud800-\udfff]/.test(s)) pairs++;
+        expect(toHex(encode(name))).toBe(stateMessage(0x14, property(0x04, component(1, utf8Hex(s)))));
+        const bytes = new TextEncoder().encode(s).length;
+        const h4 = (n: number) => n.toString(16).padStart(4, '0');
+        expect(toHex(encode(warning))).toContain(`${h4(bytes)}${utf8Hex(s)}`);
+        expect(decode(encode(warning))).toEqual(warning);
+      }),
+      // Two low halves in a row; a high half last; the highest pair.
+      { numRuns: 500, examples: [['\udc00\udc00'], ['a\udbff'], ['\udbff\udfff']] },
+    );
+    expect(refused).toBeGreaterThan(20);
+    expect(pairs).toBeGreaterThan(20);
   });
 });
 

@@ -185,8 +185,7 @@ export const string: ValueCodec<string> = {
   },
   write(w, v) {
     if (typeof v !== 'string') throw invalid(`expected a string, got ${describe(v)}`);
-    if (!v.isWellFormed()) throw invalid('the string has a lone surrogate, which UTF-8 cannot carry');
-    w.raw(encodeUtf8(v));
+    if (!w.utf8(v)) throw invalid('the string has a lone surrogate, which UTF-8 cannot carry');
   },
   toJSON: (v) => v,
   fromJSON(j) {

@@ -39,6 +39,41 @@ export class Writer {
     this.pos += b.length;
   }
 
+  /**
+   * Writes text as UTF-8 straight into the buffer; TextEncoder.encode would allocate a fresh array outside the
+   * heap for each string. Returns false, leaving `pos` where it was, if the text has a lone surrogate.
+   */
+  utf8(text: string): boolean {
+    const n = text.length;
+    this.ensure(3 * n); // a UTF-16 unit takes at most 3 bytes; a pair, 4
+    const b = this.bytes;
+    let p = this.pos;
+    for (let i = 0; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (c < 0x80) {
+        b[p++] = c;
+      } else if (c < 0x800) {
+        b[p++] = 0xc0 | (c >> 6);
+        b[p++] = 0x80 | (c & 0x3f);
+      } else if (c < 0xd800 || c > 0xdfff) {
+        b[p++] = 0xe0 | (c >> 12);
+        b[p++] = 0x80 | ((c >> 6) & 0x3f);
+        b[p++] = 0x80 | (c & 0x3f);
+      } else {
+        const low = i + 1 < n ? text.charCodeAt(i + 1) : 0;
+        if (c > 0xdbff || low < 0xdc00 || low > 0xdfff) return false;
+        const cp = 0x10000 + ((c - 0xd800) << 10) + (low - 0xdc00);
+        b[p++] = 0xf0 | (cp >> 18);
+        b[p++] = 0x80 | ((cp >> 12) & 0x3f);
+        b[p++] = 0x80 | ((cp >> 6) & 0x3f);
+        b[p++] = 0x80 | (cp & 0x3f);
+        i++;
+      }
+    }
+    this.pos = p;
+    return true;
+  }
+
   /** Leaves room for a u16 size and returns where it goes. */
   reserve16(): number {
     this.ensure(2);
