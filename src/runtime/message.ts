@@ -424,6 +424,12 @@ export function forEachProperty(
 
 const usedPool: Uint32Array[] = [];
 
+/** The wire order a walk of the state's keys must meet, when such a walk may stand in for the general visit. */
+export function keyOrderOf(message: StateMessage): readonly number[] | undefined {
+  const unknown = message.unknownProperties;
+  return unknown === undefined || unknown.length === 0 ? message.wireOrder : undefined;
+}
+
 /**
  * For walks of a state's keys that must meet `wireOrder` as they go (encode's and toJSON's shortcut, taken for
  * states as decode and fromJSON build them): the codec of `key` when its property comes next in `order`, at
@@ -431,12 +437,6 @@ const usedPool: Uint32Array[] = [];
  * come next: the general visit must run. Undefined for an empty multiple property, which has no place in
  * wireOrder: the walk goes on.
  */
-/** The wire order a walk of the state's keys must meet, when such a walk may stand in for the general visit. */
-export function keyOrderOf(message: StateMessage): readonly number[] | undefined {
-  const unknown = message.unknownProperties;
-  return unknown === undefined || unknown.length === 0 ? message.wireOrder : undefined;
-}
-
 export function nextInOrder(tables: CapabilityTables, order: readonly number[], p: number, key: string, value: unknown): PropertyCodec | null | undefined {
   // An array index and a compare of two interned strings, where looking the key up would hash it.
   const codec = p < order.length ? tables.byId[order[p]!] : undefined;
