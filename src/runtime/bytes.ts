@@ -63,8 +63,9 @@ const utf8Encoder = /*@__PURE__*/ new TextEncoder();
 
 /** Decodes UTF-8, or returns undefined when the bytes are not valid UTF-8. */
 export function decodeUtf8(bytes: Uint8Array, start: number, end: number): string | undefined {
-  // Short ASCII strings (VINs, codes) are the common case and cheaper to build by hand.
-  if (end - start <= 32) {
+  // Short ASCII strings (codes, short names) are cheaper to build by hand, up to about 12 characters: past that
+  // each concatenation makes a rope, which costs more to build and then flatten than one TextDecoder call.
+  if (end - start <= 12) {
     let s = '';
     for (let i = start; i < end; i++) {
       const b = bytes[i]!;
