@@ -7,9 +7,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { AutoApiError, Charging, decode, encode, fromHex, fromJSON, toHex, toJSON, Unknown, type StateMessage } from '../src/index.js';
-import { component, property, stateMessage } from './support/spec.js';
-
-const h4 = (n: number) => n.toString(16).padStart(4, '0');
+import { component, h4, property, stateMessage } from './support/spec.js';
 
 /** Historical states nested `depth` levels deep around an empty Doors state (10 bytes per level). */
 function nestedHistorical(depth: number): string {
@@ -183,7 +181,6 @@ describe('strings on the way out', () => {
     { weight: 1, arbitrary: fc.constantFrom(0x10000, 0x10ffff).map((c) => String.fromCodePoint(c)) },
   );
   const text = fc.array(piece, { maxLength: 16 }).map((pieces) => pieces.join(''));
-  const utf8Hex = (s: string) => toHex(new TextEncoder().encode(s));
 
   it('are the bytes TextEncoder gives, at the top of a property and inside a custom type; a lone surrogate is refused', () => {
     let refused = 0;
@@ -201,10 +198,9 @@ describe('strings on the way out', () => {
           return;
         }
         if (/[\ud800-\udfff]/.test(s)) pairs++;
-        expect(toHex(encode(name))).toBe(stateMessage(0x14, property(0x04, component(1, utf8Hex(s)))));
-        const bytes = new TextEncoder().encode(s).length;
-        const h4 = (n: number) => n.toString(16).padStart(4, '0');
-        expect(toHex(encode(warning))).toContain(`${h4(bytes)}${utf8Hex(s)}`);
+        const utf8 = new TextEncoder().encode(s);
+        expect(toHex(encode(name))).toBe(stateMessage(0x14, property(0x04, component(1, toHex(utf8)))));
+        expect(toHex(encode(warning))).toContain(`${h4(utf8.length)}${toHex(utf8)}`);
         expect(decode(encode(warning))).toEqual(warning);
       }),
       // Two low halves in a row; a high half last; the highest pair.
@@ -230,7 +226,6 @@ describe('error codes', () => {
     expect(thrown(() => encode(null as never)).code).toBe('INVALID_INPUT');
     expect(thrown(() => fromJSON('not json')).code).toBe('INVALID_INPUT');
   });
-  void h4;
 });
 
 describe('timestamps in JSON', () => {

@@ -35,7 +35,8 @@ export function propertyExamples(options: { universalIn?: 'first' | 'every' } = 
 }
 
 const h2 = (n: number) => n.toString(16).padStart(2, '0');
-const h4 = (n: number) => n.toString(16).padStart(4, '0');
+/** A 2-byte size or id in hex. */
+export const h4 = (n: number) => n.toString(16).padStart(4, '0');
 
 /** A component: id, u16 size, bytes (hex in, hex out). */
 export function component(id: number, hex: string): string {
