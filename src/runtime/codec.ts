@@ -121,26 +121,38 @@ export function defineCapability(
   // Code generated before UsualPaths passes nothing here, or a function (its JSON store, no longer used).
   usual?: UsualPaths | ((...args: never[]) => unknown),
 ): CapabilityCodec {
-  // Data fields first, all capabilities alike, so that the runtime's loads of them stay monomorphic.
-  const cap: CapabilityCodec = {
-    id,
-    name,
-    store: store as CapabilityCodec['store'],
-    usual: typeof usual === 'object' ? usual : undefined,
-    built: undefined,
-    propertyList: properties,
-    get properties() {
-      return tablesOf(cap).properties;
-    },
-    get byId() {
-      return tablesOf(cap).byId;
-    },
-    get byName() {
-      return tablesOf(cap).byName;
-    },
-    get byKey() {
-      return tablesOf(cap).byKey;
-    },
-  };
-  return cap;
+  return new Capability(id, name, store as CapabilityCodec['store'], typeof usual === 'object' ? usual : undefined, properties);
+}
+
+/**
+ * A class, not a literal: V8 keeps an object literal with getters in dictionary mode, where every load of a field
+ * (`built`, `usual`, `id`) is a hash lookup through the generic load IC. Here the getters live on the prototype
+ * and each capability has the same fast shape.
+ */
+class Capability implements CapabilityCodec {
+  built: CapabilityTables | undefined = undefined;
+
+  constructor(
+    readonly id: number,
+    readonly name: string,
+    readonly store: CapabilityCodec['store'],
+    readonly usual: UsualPaths | undefined,
+    readonly propertyList: () => readonly PropertyCodec[],
+  ) {}
+
+  get properties(): readonly PropertyCodec[] {
+    return tablesOf(this).properties;
+  }
+
+  get byId(): ReadonlyArray<PropertyCodec | undefined> {
+    return tablesOf(this).byId;
+  }
+
+  get byName(): ReadonlyMap<string, PropertyCodec> {
+    return tablesOf(this).byName;
+  }
+
+  get byKey(): ReadonlyMap<string, PropertyCodec> {
+    return tablesOf(this).byKey;
+  }
 }

@@ -37,21 +37,34 @@ export function defineRegistry(
  * registry import each other, and bundlers may evaluate the registry before the capabilities it lists.
  */
 export function lazyRegistry(load: () => [readonly CapabilityCodec[], ValueCodec<unknown>, ValueCodec<unknown>]): Registry {
-  let built: Registry | undefined;
-  const get = (): Registry => (built ??= defineRegistry(...load()));
-  return {
-    get byId() {
-      return get().byId;
-    },
-    get byName() {
-      return get().byName;
-    },
-    get failure() {
-      return get().failure;
-    },
-    get availability() {
-      return get().availability;
-    },
-    resolve: get,
-  };
+  return new LazyRegistry(load);
+}
+
+/**
+ * A class, not a literal with getters: V8 keeps such a literal in dictionary mode, and every entry point loads
+ * `resolve` from it (see Capability in codec.ts).
+ */
+class LazyRegistry implements Registry {
+  private built: Registry | undefined = undefined;
+  readonly resolve: () => Registry;
+
+  constructor(load: () => [readonly CapabilityCodec[], ValueCodec<unknown>, ValueCodec<unknown>]) {
+    this.resolve = () => (this.built ??= defineRegistry(...load()));
+  }
+
+  get byId(): ReadonlyMap<number, CapabilityCodec> {
+    return this.resolve().byId;
+  }
+
+  get byName(): ReadonlyMap<string, CapabilityCodec> {
+    return this.resolve().byName;
+  }
+
+  get failure(): ValueCodec<unknown> {
+    return this.resolve().failure;
+  }
+
+  get availability(): ValueCodec<unknown> {
+    return this.resolve().availability;
+  }
 }
