@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { AutoApiError, Charging, decode, encode, fromHex, fromJSON, toHex, toJSON, Unknown, type StateMessage } from '../src/index.js';
+import { registry } from '../src/generated/capability-registry.js';
+import { defineCapability, defineRegistry, encodeMessage, messageFromJson, resolveRegistry } from '../src/runtime/index.js';
 import { component, h4, property, stateMessage } from './support/spec.js';
 
 /** Historical states nested `depth` levels deep around an empty Doors state (10 bytes per level). */
@@ -319,6 +321,22 @@ describe('timestamps in JSON', () => {
       expect(thrown(() => fromJSON({ set: { charging: { charge_mode: { timestamp: text } } } }))).toMatchObject({ code: 'INVALID_VALUE', path: 'set.charging.charge_mode.timestamp' });
     },
   );
+});
+
+describe('capability names', () => {
+  // Entry points remember the capability they found last by name (capabilityNamed); another registry may give
+  // the same name to another capability.
+  it('mean what the registry in use says, whichever was asked last', () => {
+    const shared = resolveRegistry(registry);
+    const other = defineRegistry([defineCapability(0x0abc, 'charging', () => [], () => false)], shared.failure, shared.availability);
+    const json = { set: { charging: {} } };
+    for (let i = 0; i < 4; i++) {
+      expect(messageFromJson(registry, json)).toMatchObject({ capability: 'charging', capabilityId: 0x23 });
+      expect(messageFromJson(other, json)).toMatchObject({ capability: 'charging', capabilityId: 0x0abc });
+      expect(toHex(encodeMessage(other, { type: 'set', capability: 'charging', capabilityId: 0, state: {} } as StateMessage))).toBe('0d0abc01');
+      expect(toHex(encode({ type: 'set', capability: 'charging', capabilityId: 0, state: {} } as StateMessage))).toBe('0d002301');
+    }
+  });
 });
 
 describe('encode results', () => {

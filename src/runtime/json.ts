@@ -18,14 +18,14 @@ import {
   type MessageType,
   type StateMessage,
 } from './message.js';
-import { resolveRegistry, type Registry } from './registry.js';
+import { capabilityNamed, resolveRegistry, type Registry } from './registry.js';
 import { describe, isUnknownJson, timestampFromJson, timestampToJson, Unknown, unknownFromJson, type Timestamp } from './values.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 export function messageToJson(lazy: Registry, message: Message): Json {
   const registry = resolveRegistry(lazy);
-  const cap = message.capability !== undefined ? registry.byName.get(message.capability) : registry.byId.get(message.capabilityId);
+  const cap = message.capability !== undefined ? capabilityNamed(registry, message.capability) : registry.byId.get(message.capabilityId);
   const capName = cap ? cap.name : capabilityKey(message.capabilityId);
   const body = message.type === 'set' ? stateJson(registry, cap, message) : requestJson(cap, message.propertyIds);
   // Plain stores: literals with computed keys are built by a call into V8's runtime.
@@ -244,7 +244,7 @@ function messageFromJsonIn(lazy: Registry, input: unknown): Message {
     throw new AutoApiError('INVALID_VALUE', -1, `expected exactly one capability, got ${capKeys.length}`, type);
   }
   const capName = capKeys[0]!;
-  const cap = registry.byName.get(capName);
+  const cap = capabilityNamed(registry, capName);
   let capabilityId: number;
   if (cap) capabilityId = cap.id;
   else if (HEX_CAPABILITY.test(capName)) capabilityId = parseInt(capName.slice(2), 16);

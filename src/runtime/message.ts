@@ -19,7 +19,7 @@ import {
 } from './codec.js';
 import { AutoApiError, rethrowWithin, truncated } from './errors.js';
 import { DEFAULT_MAX_DEPTH, Reader } from './reader.js';
-import { resolveRegistry, type Registry } from './registry.js';
+import { capabilityNamed, resolveRegistry, type Registry } from './registry.js';
 import { timestampAt, Unknown, writeTimestamp, type Timestamp } from './values.js';
 import { UNREPRESENTABLE } from './unrepresentable.js';
 import { Writer } from './writer.js';
@@ -640,7 +640,7 @@ function writeInKeyOrder(w: Writer, registry: Registry, cap: CapabilityCodec, me
 
 function resolveCapability(registry: Registry, message: Message): CapabilityCodec | undefined {
   if (message.capability !== undefined) {
-    const cap = registry.byName.get(message.capability);
+    const cap = capabilityNamed(registry, message.capability);
     if (!cap) throw new AutoApiError('UNKNOWN_NAME', -1, `no capability named ${message.capability}`);
     return cap;
   }
