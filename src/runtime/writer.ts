@@ -5,8 +5,6 @@ export class Writer {
   bytes: Uint8Array;
   view: DataView;
   pos = 0;
-  /** Where the output begins in `bytes`: 0, except for a writer in the result pool (see `writeIntoPool`). */
-  start = 0;
 
   constructor(capacity = 256) {
     this.bytes = new Uint8Array(capacity);
@@ -16,7 +14,7 @@ export class Writer {
   ensure(extra: number): void {
     const need = this.pos + extra;
     if (need <= this.bytes.length) return;
-    let size = Math.max(this.bytes.length * 2, 256);
+    let size = this.bytes.length * 2;
     while (size < need) size *= 2;
     const next = new Uint8Array(size);
     next.set(this.bytes.subarray(0, this.pos));
@@ -104,85 +102,30 @@ export class Writer {
 
   /** A copy of what was written: small results share a pooled ArrayBuffer (see `pooledCopy`). */
   finish(): Uint8Array {
-    return pooledCopy(this.bytes, this.start, this.pos);
+    return pooledCopy(this.bytes, this.pos);
   }
 }
 
 /** Results up to this size are carved out of a shared pool; larger ones get an ArrayBuffer of their own. */
 export const POOLED_MAX = 4096;
 const POOL_SIZE = 8 * POOLED_MAX;
-// The pool three ways: reading a typed array's `buffer` is a call into V8's runtime.
-let poolBuffer = new ArrayBuffer(0);
-let pool = new Uint8Array(poolBuffer);
-let poolView = new DataView(poolBuffer);
+let pool = new ArrayBuffer(0);
 let poolUsed = 0;
-// Set while a writer writes into the pool's free space, so that nothing else is copied there meanwhile.
-let poolClaimed = false;
-
-function freshPool(): void {
-  poolBuffer = new ArrayBuffer(POOL_SIZE);
-  pool = new Uint8Array(poolBuffer);
-  poolView = new DataView(poolBuffer);
-  poolUsed = 0;
-}
 
 /**
- * `source` from `start` to `end`, copied. A fresh ArrayBuffer costs about 1 µs in V8 (an allocation outside
+ * The first `size` bytes of `source`, copied. A fresh ArrayBuffer costs about 1 µs in V8 (an allocation outside
  * the heap, later swept by the collector), more than encoding a typical message. So, like Node's
  * Buffer.allocUnsafe, small results are views into a shared 32 KiB buffer: `result.buffer` may hold other
  * results too, and `result.slice()` gives one of its own (for transferring, say).
  */
-export function pooledCopy(source: Uint8Array, start: number, end: number): Uint8Array {
-  const size = end - start;
-  if (size > POOLED_MAX || poolClaimed) return source.slice(start, end);
-  if (poolUsed + size > pool.length) freshPool();
-  const out = new Uint8Array(poolBuffer, poolUsed, size);
-  out.set(source.subarray(start, end));
+export function pooledCopy(source: Uint8Array, size: number): Uint8Array {
+  if (size > POOLED_MAX) return source.slice(0, size);
+  if (poolUsed + size > pool.byteLength) {
+    pool = new ArrayBuffer(POOL_SIZE);
+    poolUsed = 0;
+  }
+  const out = new Uint8Array(pool, poolUsed, size);
+  out.set(source.subarray(0, size));
   poolUsed = (poolUsed + size + 7) & ~7; // 8-byte aligned, so that callers may lay wider typed arrays over a result
   return out;
-}
-
-/**
- * Points `w` at the pool's free space (at least POOLED_MAX bytes of it), so that a small result is a view of
- * what was written. Copying it out of a scratch buffer (a view of the source, one for the result, the copy)
- * cost about 600 instructions an encode, a third of an empty message's. Returns false, leaving `w` alone, while
- * another writer holds the pool (an encode started inside an encode). After true, call `finishInPool`, or
- * `releasePool` if the encode fails.
- */
-export function writeIntoPool(w: Writer): boolean {
-  if (poolClaimed) return false;
-  if (pool.length - poolUsed < POOLED_MAX) freshPool();
-  poolClaimed = true;
-  if (w.bytes !== pool) {
-    // Only when the pool is new: a store of a pointer into a long-lived writer is a write barrier.
-    w.bytes = pool;
-    w.view = poolView;
-  }
-  w.start = w.pos = poolUsed;
-  return true;
-}
-
-/** What a writer from `writeIntoPool` wrote, as a result: a view of the pool when small. Frees the pool. */
-export function finishInPool(w: Writer): Uint8Array {
-  const size = w.pos - w.start;
-  let out: Uint8Array;
-  if (w.bytes === pool && size <= POOLED_MAX) {
-    out = new Uint8Array(poolBuffer, w.start, size);
-    poolUsed = (w.start + size + 7) & ~7;
-  } else {
-    out = w.bytes.slice(w.start, w.pos); // grew out of the pool, or too large to share it
-  }
-  releasePool(w);
-  return out;
-}
-
-/** Frees the pool from `w` without a result (its encode failed). */
-export function releasePool(w: Writer): void {
-  poolClaimed = false;
-  w.start = w.pos = 0;
-  if (w.bytes !== pool) {
-    // Let go of the buffer the message grew into.
-    w.bytes = pool;
-    w.view = poolView;
-  }
 }
