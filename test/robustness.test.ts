@@ -9,7 +9,9 @@ import { describe, expect, it, vi } from 'vitest';
 import { AutoApiError, Charging, decode, encode, fromHex, fromJSON, toHex, toJSON, Unknown, type StateMessage } from '../src/index.js';
 import { registry } from '../src/generated/capability-registry.js';
 import { defineCapability, defineRegistry, encodeMessage, messageFromJson, resolveRegistry } from '../src/runtime/index.js';
-import { component, h4, property, stateMessage } from './support/spec.js';
+import { defineMeasurement, type Measured, type MeasurementCodec } from '../src/runtime/base.js';
+import { Writer } from '../src/runtime/writer.js';
+import { component, h2, h4, property, stateMessage } from './support/spec.js';
 
 /** Historical states nested `depth` levels deep around an empty Doors state (10 bytes per level). */
 function nestedHistorical(depth: number): string {
@@ -336,6 +338,39 @@ describe('capability names', () => {
       expect(toHex(encodeMessage(other, { type: 'set', capability: 'charging', capabilityId: 0, state: {} } as StateMessage))).toBe('0d0abc01');
       expect(toHex(encode({ type: 'set', capability: 'charging', capabilityId: 0, state: {} } as StateMessage))).toBe('0d002301');
     }
+  });
+});
+
+describe('unit names', () => {
+  // Each measurement remembers the unit it found last; any other name must still be looked up, or refused.
+  const units = { meters: { id: 0 }, kilometers: { id: 1 }, miles: { id: 2 } };
+  const written = (codec: MeasurementCodec<string>, unit: unknown): string => {
+    const w = new Writer(16);
+    codec.write(w, { unit, value: 1 } as Measured<string>);
+    return toHex(w.finish()).slice(2, 4);
+  };
+
+  it('give each name its own unit, in any order', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom('meters', 'kilometers', 'miles', 'furlongs', undefined, 7), { maxLength: 30 }), (names) => {
+        const codec = defineMeasurement('length', 0x12, units);
+        for (const name of names) {
+          const id = typeof name === 'string' ? units[name as keyof typeof units]?.id : undefined;
+          if (id === undefined) {
+            expect(thrown(() => written(codec, name))).toMatchObject({ code: 'UNKNOWN_NAME' });
+            expect(thrown(() => codec.fromJSON({ unit: name, value: 1 }))).toMatchObject({ code: 'UNKNOWN_NAME' });
+          } else {
+            expect(written(codec, name)).toBe(h2(id));
+            expect(codec.fromJSON({ unit: name, value: 1 })).toEqual({ unit: name, value: 1 });
+          }
+        }
+      }),
+    );
+  });
+
+  it('refuses a missing unit as the first lookup, also where a measurement has no units', () => {
+    expect(thrown(() => written(defineMeasurement('length', 0x12, units), undefined))).toMatchObject({ code: 'UNKNOWN_NAME' });
+    expect(thrown(() => written(defineMeasurement('none', 0x13, {}), undefined))).toMatchObject({ code: 'UNKNOWN_NAME' });
   });
 });
 

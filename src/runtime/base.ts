@@ -298,6 +298,8 @@ export function defineEnum<const V extends Readonly<Record<string, number>>, N e
 }
 
 const MEASURED_KEYS = ['unit', 'value'];
+/** Equal to no input: the unit cache's value before the first lookup. */
+const NO_UNIT = /*@__PURE__*/ Symbol('no unit');
 
 export interface Measured<U extends string> {
   unit: U;
@@ -325,9 +327,15 @@ export function defineMeasurement<U extends string>(name: string, id: number, un
     names[units[key].id] = key;
     byName.set(key, units[key].id);
   }
+  // The last unit found: messages of a stream keep their units, and a compare costs less than the Map lookup.
+  let lastUnit: unknown = NO_UNIT;
+  let lastUnitId = -1;
   const unitId = (u: unknown): number => {
+    if (u === lastUnit) return lastUnitId;
     const id = byName.get(u);
     if (id === undefined) throw new AutoApiError('UNKNOWN_NAME', -1, `${describe(u)} is not a unit of ${name}`);
+    lastUnit = u;
+    lastUnitId = id;
     return id;
   };
   const codec = fixed<Measured<U>>(10, `a ${name} value`, (r, p) => {

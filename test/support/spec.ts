@@ -34,7 +34,7 @@ export function propertyExamples(options: { universalIn?: 'first' | 'every' } = 
   return out;
 }
 
-const h2 = (n: number) => n.toString(16).padStart(2, '0');
+export const h2 = (n: number) => n.toString(16).padStart(2, '0');
 /** A 2-byte size or id in hex. */
 export const h4 = (n: number) => n.toString(16).padStart(4, '0');
 
