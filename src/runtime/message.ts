@@ -566,7 +566,9 @@ export function writeMessage(w: Writer, lazy: Registry, message: Message): void 
   const registry = resolveRegistry(lazy);
   const cap = resolveCapability(registry, message);
   const id = cap ? cap.id : message.capabilityId;
-  const typeByte = MESSAGE_TYPES.indexOf(message.type);
+  const type = message.type;
+  // Compares, not MESSAGE_TYPES.indexOf: a call into a builtin for every message.
+  const typeByte = type === 'set' ? 1 : type === 'get' ? 0 : type === 'availability' ? 2 : -1;
   if (typeByte < 0) throw new AutoApiError('UNKNOWN_NAME', -1, `message type ${String(message.type)} is not get, set or availability`);
   w.ensure(4);
   w.u8(VERSION);

@@ -12,8 +12,11 @@ export class Writer {
   }
 
   ensure(extra: number): void {
-    const need = this.pos + extra;
-    if (need <= this.bytes.length) return;
+    // Small, so that the compiler inlines the check everywhere; growing is the rare case.
+    if (this.pos + extra > this.bytes.length) this.grow(this.pos + extra);
+  }
+
+  private grow(need: number): void {
     let size = this.bytes.length * 2;
     while (size < need) size *= 2;
     const next = new Uint8Array(size);
@@ -110,6 +113,7 @@ export class Writer {
 export const POOLED_MAX = 4096;
 const POOL_SIZE = 8 * POOLED_MAX;
 let pool = new ArrayBuffer(0);
+let poolLength = 0; // pool.byteLength is a call into a builtin
 let poolUsed = 0;
 
 /**
@@ -120,8 +124,9 @@ let poolUsed = 0;
  */
 export function pooledCopy(source: Uint8Array, size: number): Uint8Array {
   if (size > POOLED_MAX) return source.slice(0, size);
-  if (poolUsed + size > pool.byteLength) {
+  if (poolUsed + size > poolLength) {
     pool = new ArrayBuffer(POOL_SIZE);
+    poolLength = POOL_SIZE;
     poolUsed = 0;
   }
   const out = new Uint8Array(pool, poolUsed, size);
