@@ -9,7 +9,6 @@ import { AutoApiError, rethrowWithin } from './errors.js';
 import {
   capabilityKey,
   COMPONENT,
-  MESSAGE_TYPES,
   forEachProperty,
   keyOrderOf,
   presentComponents,
@@ -232,7 +231,7 @@ function messageFromJsonIn(lazy: Registry, input: unknown): Message {
     throw new AutoApiError('INVALID_VALUE', -1, `a message has exactly one key (get, set or availability), got ${typeKeys.length}`);
   }
   const type = typeKeys[0] as MessageType;
-  if (!MESSAGE_TYPES.includes(type)) throw new AutoApiError('UNKNOWN_NAME', -1, `unknown message type "${type}"`, type);
+  if (type !== 'set' && type !== 'get' && type !== 'availability') throw new AutoApiError('UNKNOWN_NAME', -1, `unknown message type "${type}"`, type);
   const inner = (json as Record<string, unknown>)[type];
   let capKeys: string[];
   try {
