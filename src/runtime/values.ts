@@ -208,6 +208,11 @@ function parseCanonicalIso(s: string): number {
     const within = msInMinute(s);
     return within < 0 ? -1 : minute + within;
   }
+  return parseOutsideMinutes(s);
+}
+
+/** The rest of parseCanonicalIso, apart so that the compiler can inline the known-minute case above. */
+function parseOutsideMinutes(s: string): number {
   const hour = hours.startOf(s);
   if (hour >= 0) {
     const within = msInHour(s);
