@@ -4,9 +4,10 @@
  * `setarch`, e.g. `apt-get install valgrind`). For judging small changes, where wall time is too noisy.
  *
  * Each count is the difference of two runs (N and 3N calls), divided by 2N, so start-up and compilation cancel
- * out. With V8's hash and random seeds fixed and address randomization off, a count repeats exactly; another
- * seed can give another count, because V8's inlining choices follow hashes and timing, so the mean over a few
- * seeds is reported. Operations: decode, encode, toJSON, fromJSON, decode+toJSON, fromJSON+encode.
+ * out. With V8's hash and random seeds fixed and address randomization off, a count repeats within a few
+ * instructions; another seed can give another count, because V8's inlining choices follow hashes and timing,
+ * so the mean over a few seeds is reported. Operations: decode, encode, toJSON, fromJSON, decode+toJSON,
+ * fromJSON+encode.
  *
  * The package is bundled into one file first. Internally, `node bench/instructions.mjs --calls <n> <bundle>
  * <fixture> <operation>` is the program measured.

@@ -11,6 +11,7 @@ import {
   COMPONENT,
   forEachProperty,
   keyOrderOf,
+  messageTypeByte,
   presentComponents,
   propertyKey,
   type Message,
@@ -231,7 +232,7 @@ function messageFromJsonIn(lazy: Registry, input: unknown): Message {
     throw new AutoApiError('INVALID_VALUE', -1, `a message has exactly one key (get, set or availability), got ${typeKeys.length}`);
   }
   const type = typeKeys[0] as MessageType;
-  if (type !== 'set' && type !== 'get' && type !== 'availability') throw new AutoApiError('UNKNOWN_NAME', -1, `unknown message type "${type}"`, type);
+  if (messageTypeByte(type) < 0) throw new AutoApiError('UNKNOWN_NAME', -1, `unknown message type "${type}"`, type);
   const inner = (json as Record<string, unknown>)[type];
   let capKeys: string[];
   try {

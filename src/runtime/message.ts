@@ -28,6 +28,11 @@ export const VERSION = 0x0d;
 export const MESSAGE_TYPES = ['get', 'set', 'availability'] as const;
 export type MessageType = (typeof MESSAGE_TYPES)[number];
 
+/** A message type's byte (its index in MESSAGE_TYPES), else -1. Compares, not indexOf: a call into a builtin. */
+export function messageTypeByte(type: unknown): number {
+  return type === 'set' ? 1 : type === 'get' ? 0 : type === 'availability' ? 2 : -1;
+}
+
 export const COMPONENT = { data: 0x01, timestamp: 0x02, failure: 0x03, availability: 0x05 } as const;
 const COMPONENT_NAMES: Record<number, string> = { 1: 'data', 2: 'timestamp', 3: 'failure', 5: 'availability' };
 
@@ -566,9 +571,7 @@ export function writeMessage(w: Writer, lazy: Registry, message: Message): void 
   const registry = resolveRegistry(lazy);
   const cap = resolveCapability(registry, message);
   const id = cap ? cap.id : message.capabilityId;
-  const type = message.type;
-  // Compares, not MESSAGE_TYPES.indexOf: a call into a builtin for every message.
-  const typeByte = type === 'set' ? 1 : type === 'get' ? 0 : type === 'availability' ? 2 : -1;
+  const typeByte = messageTypeByte(message.type);
   if (typeByte < 0) throw new AutoApiError('UNKNOWN_NAME', -1, `message type ${String(message.type)} is not get, set or availability`);
   w.ensure(4);
   w.u8(VERSION);
