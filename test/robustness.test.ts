@@ -400,4 +400,62 @@ describe('encode results', () => {
     expect(out.byteOffset).toBe(0);
     expect(out.buffer.byteLength).toBe(out.length);
   });
+
+  // Top-level encodes write straight into the pool's free space (see writeIntoPool); these check what could go
+  // wrong with that: a message growing past the pool's end, an encode inside an encode, an encode that fails.
+  it('are whole when a message grows past the end of the pool it started in', () => {
+    const sizes = [10, 3000, 4090, 4100, 7000, 40_000]; // string data bytes, so messages either side of 4 KiB
+    const small = Array.from({ length: 40 }, (_, i) => encode(decode(fromHex(hexOf(i % 5)))));
+    for (let round = 0; round < 30; round++) {
+      for (const n of sizes) {
+        const hex = stateMessage(0x23, property(0xa3, component(1, (round % 2 ? '41' : '42').repeat(n))));
+        const out = encode(decode(fromHex(hex)));
+        expect(toHex(out)).toBe(hex);
+        if (out.length > 4096) expect(out.buffer.byteLength).toBe(out.length);
+        small.push(encode(decode(fromHex(hexOf(round % 5)))));
+      }
+    }
+    small.forEach((r, i) => expect(toHex(r)).toBe(hexOf(i < 40 ? i % 5 : Math.floor((i - 40) / sizes.length) % 5)));
+  });
+
+  it('are whole when the key-order walk grows past the pool, then goes back and takes the general way', () => {
+    // wireOrder names a property the state lacks, so the walk gives up after writing the first, large one.
+    const text = (n: number) => 'x'.repeat(n);
+    const hexText = (n: number) => '78'.repeat(n);
+    for (const n of [100, 5000, 30_000, 65_000]) {
+      const state = { hmKitBuildName: { data: text(n) }, applicationVersion: { data: '1.0' } };
+      const message = { type: 'set', capability: 'firmware_version', capabilityId: 0x03, state, wireOrder: [0x02, 0x01, 0x03] } as StateMessage;
+      const expected = stateMessage(0x03, property(0x02, component(1, hexText(n))) + property(0x03, component(1, '312e30')));
+      for (let i = 0; i < 12; i++) expect(toHex(encode(message))).toBe(expected); // from wherever the pool is
+    }
+  });
+
+  it('are whole when another encode runs inside one, and when one fails part way', () => {
+    const inner: Uint8Array[] = [];
+    const stamp = { data: { unit: 'kilometers', value: 432.1 }, timestamp: new Date(Date.UTC(2019, 8, 30)) };
+    // A unit read runs code: here, another encode, which must not write where the outer one is writing.
+    const sneaky = (fail: boolean) => ({
+      get unit() {
+        inner.push(encode(decode(fromHex(hexOf(inner.length % 5)))));
+        if (fail) throw new Error('a getter failed');
+        return 'kilometers';
+      },
+      value: 432.1,
+    });
+    const message = (data: unknown): StateMessage => ({ type: 'set', capability: 'charging', capabilityId: 0x23, state: { estimatedRange: { ...stamp, data } } }) as StateMessage;
+    const expected = toHex(encode(message(stamp.data)));
+    const before = encode(decode(fromHex(hexOf(3))));
+    const outer: Uint8Array[] = [];
+    for (let i = 0; i < 2000; i++) {
+      if (i % 3 === 2) expect(() => encode(message(sneaky(true)))).toThrow('a getter failed');
+      else outer.push(encode(message(sneaky(false))));
+    }
+    outer.forEach((r) => expect(toHex(r)).toBe(expected));
+    inner.forEach((r, i) => expect(toHex(r)).toBe(hexOf(i % 5)));
+    expect(toHex(before)).toBe(hexOf(3));
+    expect(toHex(encode(message(stamp.data)))).toBe(expected);
+    // Failed encodes let go of the pool: small results share it again.
+    const [a, b] = [encode(decode(fromHex(hexOf(1)))), encode(decode(fromHex(hexOf(2))))];
+    expect(a.buffer).toBe(b.buffer);
+  });
 });

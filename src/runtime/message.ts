@@ -22,7 +22,7 @@ import { DEFAULT_MAX_DEPTH, Reader } from './reader.js';
 import { capabilityNamed, resolveRegistry, type Registry } from './registry.js';
 import { timestampAt, Unknown, writeTimestamp, type Timestamp } from './values.js';
 import { UNREPRESENTABLE } from './unrepresentable.js';
-import { Writer } from './writer.js';
+import { finishInPool, releasePool, writeIntoPool, Writer } from './writer.js';
 
 export const VERSION = 0x0d;
 export const MESSAGE_TYPES = ['get', 'set', 'availability'] as const;
@@ -549,22 +549,27 @@ function visitUnknown(
   return usedList;
 }
 
-// One scratch buffer for all top-level encodes; the result is copied out of it.
-let scratch: Writer | undefined;
+// The writer of top-level encodes: it writes into the result pool (see writeIntoPool).
+const pooled = /*@__PURE__*/ new Writer(0);
 
 export function encodeMessage(registry: Registry, message: Message): Uint8Array {
   if (typeof message !== 'object' || message === null) {
     throw new AutoApiError('INVALID_INPUT', -1, 'expected a message object');
   }
-  const w = scratch ?? new Writer(4096);
-  scratch = undefined; // an encode started from inside this one (a custom codec, say) gets its own
-  w.pos = 0;
-  try {
+  if (!writeIntoPool(pooled)) {
+    // An encode started from inside another (a custom codec, a getter) gets a writer of its own.
+    const w = new Writer(4096);
     writeMessage(w, registry, message);
     return w.finish();
-  } finally {
-    if (w.bytes.length <= 1 << 20) scratch = w; // keep it unless one huge message made it huge
   }
+  let out: Uint8Array | undefined;
+  try {
+    writeMessage(pooled, registry, message);
+    out = finishInPool(pooled);
+  } finally {
+    if (out === undefined) releasePool(pooled);
+  }
+  return out;
 }
 
 export function writeMessage(w: Writer, lazy: Registry, message: Message): void {

@@ -5,6 +5,11 @@ export class Writer {
   bytes: Uint8Array;
   view: DataView;
   pos = 0;
+  /** Where the output begins in `bytes`: 0, except for the writer in the result pool (see `writeIntoPool`). */
+  start = 0;
+  /** The pool writer's buffer for messages that outgrow the pool, kept so that they do not allocate each time. */
+  private spare: Uint8Array | undefined;
+  private spareView: DataView | undefined;
 
   constructor(capacity = 256) {
     this.bytes = new Uint8Array(capacity);
@@ -17,12 +22,27 @@ export class Writer {
   }
 
   private grow(need: number): void {
-    let size = this.bytes.length * 2;
+    let size = Math.max(this.bytes.length * 2, 256);
     while (size < need) size *= 2;
-    const next = new Uint8Array(size);
-    next.set(this.bytes.subarray(0, this.pos));
+    const spare = this.spare;
+    const next = spare !== undefined && spare.length >= size ? spare : new Uint8Array(size);
+    // At the same offsets: positions handed out before (sizes to patch, a start to go back to) stay valid.
+    next.set(this.bytes.subarray(this.start, this.pos), this.start);
+    this.view = next === spare ? this.spareView! : new DataView(next.buffer);
     this.bytes = next;
-    this.view = new DataView(next.buffer);
+  }
+
+  /** Back to the pool after an encode; a buffer grown into is kept unless one huge message made it huge. */
+  returnToPool(): void {
+    if (this.bytes !== pool) {
+      if (this.bytes.length <= 1 << 20) {
+        this.spare = this.bytes;
+        this.spareView = this.view;
+      }
+      this.bytes = pool;
+      this.view = poolView;
+    }
+    this.start = this.pos = 0;
   }
 
   u8(v: number): void {
@@ -105,32 +125,79 @@ export class Writer {
 
   /** A copy of what was written: small results share a pooled ArrayBuffer (see `pooledCopy`). */
   finish(): Uint8Array {
-    return pooledCopy(this.bytes, this.pos);
+    return pooledCopy(this.bytes, this.start, this.pos);
   }
 }
 
 /** Results up to this size are carved out of a shared pool; larger ones get an ArrayBuffer of their own. */
 export const POOLED_MAX = 4096;
 const POOL_SIZE = 8 * POOLED_MAX;
-let pool = new ArrayBuffer(0);
-let poolLength = 0; // pool.byteLength is a call into a builtin
+// The pool three ways: reading a typed array's `buffer` (or an ArrayBuffer's length) is a call into a builtin.
+let poolBuffer = new ArrayBuffer(0);
+let pool = new Uint8Array(poolBuffer);
+let poolView = new DataView(poolBuffer);
 let poolUsed = 0;
+// Set while the pool writer writes into the pool's free space, so that nothing else is put there meanwhile.
+let poolClaimed = false;
+
+function freshPool(): void {
+  poolBuffer = new ArrayBuffer(POOL_SIZE);
+  pool = new Uint8Array(poolBuffer);
+  poolView = new DataView(poolBuffer);
+  poolUsed = 0;
+}
 
 /**
- * The first `size` bytes of `source`, copied. A fresh ArrayBuffer costs about 1 µs in V8 (an allocation outside
+ * `source` from `start` to `end`, copied. A fresh ArrayBuffer costs about 1 µs in V8 (an allocation outside
  * the heap, later swept by the collector), more than encoding a typical message. So, like Node's
  * Buffer.allocUnsafe, small results are views into a shared 32 KiB buffer: `result.buffer` may hold other
  * results too, and `result.slice()` gives one of its own (for transferring, say).
  */
-export function pooledCopy(source: Uint8Array, size: number): Uint8Array {
-  if (size > POOLED_MAX) return source.slice(0, size);
-  if (poolUsed + size > poolLength) {
-    pool = new ArrayBuffer(POOL_SIZE);
-    poolLength = POOL_SIZE;
-    poolUsed = 0;
-  }
-  const out = new Uint8Array(pool, poolUsed, size);
-  out.set(source.subarray(0, size));
+export function pooledCopy(source: Uint8Array, start: number, end: number): Uint8Array {
+  const size = end - start;
+  if (size > POOLED_MAX || poolClaimed) return source.slice(start, end);
+  if (poolUsed + size > pool.length) freshPool();
+  const out = new Uint8Array(poolBuffer, poolUsed, size);
+  out.set(source.subarray(start, end));
   poolUsed = (poolUsed + size + 7) & ~7; // 8-byte aligned, so that callers may lay wider typed arrays over a result
   return out;
+}
+
+/**
+ * Points `w` at the pool's free space (POOLED_MAX bytes or more), so that a small result is a view of what was
+ * written, where copying it out of a scratch buffer (a view of the source, the copy) cost about 300
+ * instructions an encode. False, leaving `w` alone, while the pool is claimed (an encode inside an encode).
+ * After true, `finishInPool` or, if the encode fails, `w.returnToPool()`.
+ */
+export function writeIntoPool(w: Writer): boolean {
+  if (poolClaimed) return false;
+  if (pool.length - poolUsed < POOLED_MAX) freshPool();
+  poolClaimed = true;
+  if (w.bytes !== pool) {
+    w.bytes = pool;
+    w.view = poolView;
+  }
+  w.start = w.pos = poolUsed;
+  return true;
+}
+
+/** What the pool writer wrote, as a result (a view of the pool when small); frees the pool. */
+export function finishInPool(w: Writer): Uint8Array {
+  const start = w.start;
+  const size = w.pos - start;
+  let out: Uint8Array;
+  if (size <= POOLED_MAX && w.bytes === pool) {
+    out = new Uint8Array(poolBuffer, start, size);
+    poolUsed = (start + size + 7) & ~7; // 8-byte aligned, as in pooledCopy
+  } else {
+    out = w.bytes.slice(start, w.pos); // too large to share the pool (and maybe grown out of it)
+  }
+  releasePool(w);
+  return out;
+}
+
+/** Frees the pool from the pool writer, with or without a result. */
+export function releasePool(w: Writer): void {
+  poolClaimed = false;
+  w.returnToPool();
 }
