@@ -9,9 +9,9 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { Bench } from 'tinybench';
 import { decode, encode, fromHex, fromJSON, toHex, toJSON } from '../dist/index.js';
 import { timestampFromJson } from '../dist/runtime/index.js';
+import { alternatingRounds, median } from './rounds.js';
 
 const require = createRequire(import.meta.url);
 const { Command } = require('@highmobility/auto-api-javascript') as {
@@ -142,16 +142,9 @@ const tasks = {
   'auto-api-codec': () => encode(fromJSON(json)),
   'official 1.6.1': () => Command.fromJSON(json).encode(),
 };
-const samples: Record<string, number[]> = Object.fromEntries(Object.keys(tasks).map((k) => [k, []]));
-for (let round = 0; round < 9; round++) {
-  const bench = new Bench({ time: 100, warmup: round === 0, warmupTime: 100 });
-  for (const [name, fn] of Object.entries(tasks)) bench.add(name, fn);
-  await bench.run();
-  for (const t of bench.tasks) samples[t.name]!.push((t.result as { latency: { p50: number } }).latency.p50 * 1e6);
-}
-const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1]!;
+const samples = await alternatingRounds(tasks, 45);
 const official = median(samples['official 1.6.1']!);
-console.log(`Doors fixture, fromJSON + encode, medians of 9 alternating rounds (Node ${process.version})\n`);
+console.log(`Doors fixture, fromJSON + encode, medians of 45 alternating rounds (Node ${process.version})\n`);
 console.log('| implementation | time | official / this |');
 console.log('|---|---:|---:|');
 for (const name of Object.keys(tasks)) {

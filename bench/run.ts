@@ -11,9 +11,9 @@ import { createRequire } from 'node:module';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { Bench } from 'tinybench';
 // The built package, as users run it (npm ci builds dist/).
 import { decode, encode, fromHex, fromJSON, toJSON } from '../dist/index.js';
+import { sideBySide } from './rounds.js';
 
 const require = createRequire(import.meta.url);
 // The official library, as a devDependency; its Command class is the whole API used here.
@@ -31,7 +31,8 @@ interface OfficialCommand {
 const here = import.meta.dirname;
 const fixtures = (JSON.parse(readFileSync(join(here, 'fixtures.json'), 'utf8')) as { fixtures: Array<{ name: string; hex: string }> }).fixtures;
 const quick = process.argv.includes('--quick');
-const time = quick ? 100 : 500;
+/** Rounds per comparison (bench/rounds.ts): 20 ms a side each. */
+const rounds = quick ? 9 : 45;
 
 /** Nested capability states the official library leaves as bytes. */
 const NESTED = new Set(['states', 'multi_states', 'multi_commands']);
@@ -101,44 +102,6 @@ function tlvWalk(bytes: Uint8Array, view = new DataView(bytes.buffer, bytes.byte
   return sum;
 }
 
-async function measure(tasks: Record<string, () => unknown>, roundTime: number, warmup: boolean): Promise<Record<string, number>> {
-  const bench = new Bench({ time: roundTime, warmup, warmupTime: roundTime });
-  for (const [name, fn] of Object.entries(tasks)) bench.add(name, fn);
-  await bench.run();
-  const out: Record<string, number> = {};
-  for (const task of bench.tasks) {
-    const result = task.result as { latency?: { p50?: number } } | undefined;
-    if (result?.latency?.p50 === undefined) throw new Error(`${task.name} did not complete`);
-    out[task.name] = result.latency.p50 * 1e6; // median, ns
-  }
-  return out;
-}
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
-
-/**
- * Two tasks measured in alternating short rounds, each round a tinybench run of both (median per call), so
- * that a change in the machine's speed (shared cloud machines drift by 2x within seconds) hits both alike.
- * Reports each side's median over the rounds and the median of the per-round ratios b / a.
- */
-async function sideBySide(a: () => unknown, b: () => unknown): Promise<{ aNs: number; bNs: number; ratio: number }> {
-  const rounds = quick ? 3 : 9;
-  const as: number[] = [];
-  const bs: number[] = [];
-  const ratios: number[] = [];
-  for (let round = 0; round < rounds; round++) {
-    const r = await measure({ a, b }, time / 5, round === 0);
-    as.push(r.a!);
-    bs.push(r.b!);
-    ratios.push(r.b! / r.a!);
-  }
-  return { aNs: median(as), bNs: median(bs), ratio: median(ratios) };
-}
-
 type Row = { fixture: string; operation: string; oursNs: number; officialNs: number; ratio: number };
 const rows: Row[] = [];
 const floors: Array<{ fixture: string; floorNs: number; decodeNs: number; multiple: number }> = [];
@@ -160,10 +123,10 @@ for (const f of fixtures) {
   };
   for (const op of ops) {
     const [ours, official] = pairs[op];
-    const r = await sideBySide(ours, official);
+    const r = await sideBySide(ours, official, rounds);
     rows.push({ fixture: f.name, operation: op, oursNs: r.aNs, officialNs: r.bNs, ratio: r.ratio });
   }
-  const floor = await sideBySide(() => tlvWalk(bytes), () => decode(bytes));
+  const floor = await sideBySide(() => tlvWalk(bytes), () => decode(bytes), rounds);
   floors.push({ fixture: f.name, floorNs: floor.aNs, decodeNs: floor.bNs, multiple: floor.ratio });
 }
 
