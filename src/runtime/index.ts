@@ -12,4 +12,5 @@ export * from './reader.js';
 export * from './registry.js';
 export * from './unrepresentable.js';
 export * from './values.js';
-export * from './writer.js';
+// Not the result pool's claim and release: only top-level encodes may hold the pool.
+export { POOLED_MAX, pooledCopy, Writer } from './writer.js';

@@ -165,9 +165,9 @@ export function pooledCopy(source: Uint8Array, start: number, end: number): Uint
 
 /**
  * Points `w` at the pool's free space (POOLED_MAX bytes or more), so that a small result is a view of what was
- * written, where copying it out of a scratch buffer (a view of the source, the copy) cost about 300
+ * written, where copying it out of a scratch buffer (a view of the source, the copy) cost about 500
  * instructions an encode. False, leaving `w` alone, while the pool is claimed (an encode inside an encode).
- * After true, `finishInPool` or, if the encode fails, `w.returnToPool()`.
+ * After true, `finishInPool`, or `releasePool` if the encode fails.
  */
 export function writeIntoPool(w: Writer): boolean {
   if (poolClaimed) return false;
