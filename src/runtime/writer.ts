@@ -140,6 +140,11 @@ let poolUsed = 0;
 // Set while the pool writer writes into the pool's free space, so that nothing else is put there meanwhile.
 let poolClaimed = false;
 
+/** Marks the pool used up to `end`, 8-byte aligned, so that callers may lay wider typed arrays over a result. */
+function usePoolTo(end: number): void {
+  poolUsed = (end + 7) & ~7;
+}
+
 function freshPool(): void {
   poolBuffer = new ArrayBuffer(POOL_SIZE);
   pool = new Uint8Array(poolBuffer);
@@ -159,7 +164,7 @@ export function pooledCopy(source: Uint8Array, start: number, end: number): Uint
   if (poolUsed + size > pool.length) freshPool();
   const out = new Uint8Array(poolBuffer, poolUsed, size);
   out.set(source.subarray(start, end));
-  poolUsed = (poolUsed + size + 7) & ~7; // 8-byte aligned, so that callers may lay wider typed arrays over a result
+  usePoolTo(poolUsed + size);
   return out;
 }
 
@@ -188,7 +193,7 @@ export function finishInPool(w: Writer): Uint8Array {
   let out: Uint8Array;
   if (size <= POOLED_MAX && w.bytes === pool) {
     out = new Uint8Array(poolBuffer, start, size);
-    poolUsed = (start + size + 7) & ~7; // 8-byte aligned, as in pooledCopy
+    usePoolTo(start + size);
   } else {
     out = w.bytes.slice(start, w.pos); // too large to share the pool (and maybe grown out of it)
   }
